@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** Budgets that bound one run. The loop stops at whichever is reached first. */
+export const Budgets = z
+  .object({
+    /** Max code→test→review attempts. */
+    maxAttempts: z.number().int().min(1).max(20).default(3),
+    /** Wall-clock budget for the whole run, ms. */
+    wallClockMs: z.number().int().min(1_000).default(30 * 60_000),
+    /** Total model tokens (prompt + completion) across all calls. */
+    maxTokens: z.number().int().min(1_000).default(400_000),
+  })
+  .strict();
+export type Budgets = z.infer<typeof Budgets>;
+
+/** Sandbox resource caps; see `SandboxLimits` for units. */
+export const SandboxLimitsConfig = z
+  .object({
+    cpus: z.number().positive().max(64).default(1),
+    memoryBytes: z.number().int().min(64 * 1024 * 1024).default(1024 * 1024 * 1024),
+    pids: z.number().int().min(16).default(256),
+    commandTimeoutMs: z.number().int().min(1_000).default(300_000),
+    maxOutputBytes: z.number().int().min(1_024).default(1024 * 1024),
+    tmpBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+  })
+  .strict();
+export type SandboxLimitsConfig = z.infer<typeof SandboxLimitsConfig>;
+
+/** Path policy for edits; see `PathPolicy`. */
+export const PathPolicyConfig = z
+  .object({
+    allowWorkflows: z.boolean().default(false),
+    allow: z.array(z.string().min(1)).default([]),
+    deny: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type PathPolicyConfig = z.infer<typeof PathPolicyConfig>;
+
+/**
+ * Everything that shapes one run of the loop, with defaults. Entry points build it from flags, environment
+ * and `.github/tanuki.yml`; the loop receives it validated.
+ */
+export const RunConfig = z
+  .object({
+    budgets: Budgets.default(Budgets.parse({})),
+    /** Number of candidate plans the planner proposes (K). */
+    planCandidates: z.number().int().min(1).max(8).default(3),
+    sandbox: z
+      .object({
+        image: z.string().min(1).default("tanuki-sandbox:latest"),
+        limits: SandboxLimitsConfig.default(SandboxLimitsConfig.parse({})),
+      })
+      .strict()
+      .default({ image: "tanuki-sandbox:latest", limits: SandboxLimitsConfig.parse({}) }),
+    paths: PathPolicyConfig.default(PathPolicyConfig.parse({})),
+    /** Overrides the detected test command (run with `sh -c` in the sandbox). */
+    testCommand: z.string().min(1).optional(),
+    /** Command run once in the sandbox before the first test run (e.g. `pip install -e .`). */
+    setupCommand: z.string().min(1).optional(),
+  })
+  .strict();
+export type RunConfig = z.infer<typeof RunConfig>;
+
+/** The defaults, for callers that have no configuration. */
+export function defaultRunConfig(): RunConfig {
+  return RunConfig.parse({});
+}

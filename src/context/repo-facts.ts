@@ -1,0 +1,36 @@
+/** A symbol signature extracted from a source file (tree-sitter). */
+export interface SymbolSignature {
+  kind: "function" | "class" | "method" | "interface" | "type" | "variable";
+  name: string;
+  /** The declaration line(s) without the body, e.g. `def divide(a, b):`. */
+  signature: string;
+  /** 1-based line of the declaration. */
+  line: number;
+}
+
+/** What exploring a repository found: its map and how to build and test it. */
+export interface RepoFacts {
+  /** Repository-relative paths, sorted. */
+  files: string[];
+  /** Signatures per source file (only files a grammar exists for). */
+  symbols: Record<string, SymbolSignature[]>;
+  /** Import edges: file → repository-relative files it imports (resolved where possible). */
+  imports: Record<string, string[]>;
+  /** Main language by source file count, e.g. `python`, `typescript`, `javascript`. */
+  language: string;
+  /** e.g. `pip`, `poetry`, `npm`, `pnpm`, `yarn`; undefined when none is detected. */
+  packageManager?: string;
+  /** Command that runs the tests inside the sandbox, e.g. `python3 -m pytest -q -p no:cacheprovider`. */
+  testCommand?: string;
+  /** Folder where new tests belong, e.g. `tests`. */
+  testDir?: string;
+  /** Existing test files (repository-relative). */
+  testFiles: string[];
+}
+
+/**
+ * The Explorer port: builds {@link RepoFacts} for a work copy. The implementation uses tree-sitter (WASM).
+ */
+export interface Explorer {
+  explore(dir: string, options?: { signal?: AbortSignal }): Promise<RepoFacts>;
+}

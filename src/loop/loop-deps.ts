@@ -1,0 +1,24 @@
+import type { RunEventListener } from "../core/events.js";
+import type { TraceSink } from "../core/trace.js";
+import type { Explorer } from "../context/repo-facts.js";
+import type { ChatModel } from "../llm/chat-model.js";
+import type { SandboxProvider } from "../sandbox/sandbox.js";
+import type { WorkspaceProvider } from "../workspace/workspace.js";
+
+/**
+ * Everything the loop needs from the outside world, as ports. The composition root (`compose/`) builds the real
+ * ones; tests pass fakes (scripted model, in-memory trace) through the same door.
+ */
+export interface LoopDeps {
+  model: ChatModel;
+  sandboxes: SandboxProvider;
+  workspaces: WorkspaceProvider;
+  explorer: Explorer;
+  trace: TraceSink;
+  /** Progress listener (CLI progress line, status comment). */
+  onEvent?: RunEventListener;
+  /** Folder under which work copies are created (one per run). */
+  workRoot: string;
+  /** Monotonic clock in ms; injectable for tests. Default `performance.now()`. */
+  now?: () => number;
+}

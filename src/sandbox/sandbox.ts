@@ -1,0 +1,75 @@
+/** Resource caps for one sandbox (one container per job). */
+export interface SandboxLimits {
+  /** CPU cores the container may use (fractional allowed). Default 1. */
+  cpus: number;
+  /** Memory cap, bytes (swap included: no swap beyond it). Default 1 GiB. */
+  memoryBytes: number;
+  /** Max processes/threads inside the container. Default 256. */
+  pids: number;
+  /** Wall-clock cap per exec, ms. Default 300_000. The command is killed when it runs over. */
+  commandTimeoutMs: number;
+  /** Cap on captured stdout+stderr per exec, bytes. Output past it is dropped and `truncated` set. Default 1 MiB. */
+  maxOutputBytes: number;
+  /** Size of the writable /tmp tmpfs, bytes. Default 256 MiB. */
+  tmpBytes: number;
+}
+
+/** What a sandbox is created with. */
+export interface SandboxOptions {
+  /** Host path mounted read-write at {@link SANDBOX_WORKDIR}: Tanuki's own work copy, never the user's tree. */
+  workspaceDir: string;
+  /** Image to run, e.g. `tanuki-sandbox:latest`. */
+  image: string;
+  limits: SandboxLimits;
+  /** Labels added to the container (job id etc.), used to find and remove leftovers. */
+  labels?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Where the workspace is mounted inside the sandbox. */
+export const SANDBOX_WORKDIR = "/workspace";
+
+/** One command to run inside the sandbox. */
+export interface ExecRequest {
+  /** Shell command, run with `sh -c` (so pipes and `&&` work). */
+  command: string;
+  /** Working directory relative to the workspace root. Default: the root. */
+  cwd?: string;
+  /** Per-command wall-clock cap, ms; never more than the sandbox's `commandTimeoutMs`. */
+  timeoutMs?: number;
+  /** Extra environment. The host environment is never passed through. */
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** Outcome of one exec. A non-zero exit is a result, not an error. */
+export interface ExecResult {
+  /** Exit code; 124 when killed for timeout, 137 when killed (OOM, signal). */
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** True when output went past `maxOutputBytes` and was cut. */
+  truncated: boolean;
+  /** True when the container's memory cap killed a process during this exec, when the backend can tell. */
+  oomKilled?: boolean;
+}
+
+/**
+ * The Sandbox port: one warm, hardened container for one job. Commands run through exec.
+ *
+ * @throws SandboxError when the engine fails (not when a command fails: that is an ExecResult).
+ */
+export interface Sandbox {
+  readonly id: string;
+  exec(request: ExecRequest): Promise<ExecResult>;
+  /** Stop and remove the container. Idempotent; safe after a failure. */
+  dispose(): Promise<void>;
+}
+
+/** Creates sandboxes. The Docker implementation is `DockerSandboxProvider`. */
+export interface SandboxProvider {
+  /** @throws SandboxError (code `sandbox-image` when the image is missing, with the command that builds it). */
+  create(options: SandboxOptions): Promise<Sandbox>;
+}

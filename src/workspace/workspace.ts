@@ -1,0 +1,57 @@
+import type { ApplyReport, Edit } from "../core/edit.js";
+
+/** Which paths edits may touch. Paths are repository-relative POSIX paths; globs use `*` and `**`. */
+export interface PathPolicy {
+  /** Allow edits under `.github/workflows/`. Default false. */
+  allowWorkflows: boolean;
+  /** When non-empty, only paths matching one of these globs may be edited. */
+  allow: string[];
+  /** Paths matching one of these globs may never be edited (checked after `allow`). */
+  deny: string[];
+}
+
+/**
+ * The Workspace port: Tanuki's own git work copy of the user's repository at a pinned commit.
+ * Edits, snapshots and diffs happen here; the user's working tree is never touched, except that
+ * {@link Workspace.publishBranch} adds a branch to the user's repository.
+ *
+ * @throws GitError when git fails.
+ */
+export interface Workspace {
+  /** Absolute host path of the work copy (mounted into the sandbox). */
+  readonly dir: string;
+  /** Full SHA the work started from. */
+  readonly baseSha: string;
+  /** Apply edits under the path policy. A refused or unmatched edit is reported, not thrown. */
+  applyEdits(edits: Edit[], policy: PathPolicy): Promise<ApplyReport>;
+  /** File content, or undefined when it does not exist. */
+  readFile(path: string): Promise<string | undefined>;
+  /** Repository-relative paths of tracked and untracked (not ignored) files. */
+  listFiles(): Promise<string[]>;
+  /** Unified diff of the current state against the base commit (untracked files included). */
+  diff(): Promise<string>;
+  /** Paths that differ from the base commit. */
+  changedFiles(): Promise<string[]>;
+  /** Commit the current state (on a private ref) and return its SHA. */
+  snapshot(message: string): Promise<string>;
+  /** Reset the work copy to a snapshot SHA or the base SHA (untracked files removed). */
+  restore(sha: string): Promise<void>;
+  /**
+   * Create `branch` in the user's repository pointing at a commit with the snapshot's tree on top of the base.
+   * @returns the branch name and head SHA
+   * @throws GitError when the branch already exists there and points elsewhere
+   */
+  publishBranch(snapshotSha: string, branch: string, message: string): Promise<{ branch: string; headSha: string }>;
+  /** Remove the work copy. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+/** Opens workspaces. The git implementation is `GitWorkspaceProvider`. */
+export interface WorkspaceProvider {
+  /**
+   * @param repoPath absolute path of the user's repository
+   * @param baseSha commit to start from; default HEAD
+   * @param workRoot folder under which the work copy is created
+   */
+  open(repoPath: string, options: { baseSha?: string; workRoot: string }): Promise<Workspace>;
+}
