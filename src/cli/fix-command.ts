@@ -1,0 +1,86 @@
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { readCliEnv } from "../config/cli-env.js";
+import { createLocalEngine, type LocalEngine } from "../compose/create-local-engine.js";
+import { UsageError } from "../core/errors.js";
+import type { RunResult } from "../core/run-result.js";
+import type { Task } from "../core/task.js";
+import { runFix } from "../loop/run-fix.js";
+import { exitCodeFor } from "./exit-codes.js";
+import { defaultOutDir, type FixFlags, runConfigFromFlags } from "./fix-options.js";
+import { ProgressRenderer } from "./progress.js";
+import { readIssueArgument } from "./read-issue.js";
+import { runOutputPaths, writeRunOutputs } from "./write-outputs.js";
+
+/** What `tanuki fix` needs from its process: injected so tests can run it in-process. */
+export interface FixCommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(text: string): void };
+  stderr: { write(text: string): void; isTTY: boolean };
+  signal?: AbortSignal;
+  /** Builds the engine; defaults to the local one (node-llama-cpp + Docker). */
+  createEngine?: typeof createLocalEngine;
+}
+
+/**
+ * `tanuki fix <repo> --issue ...`: run the whole loop on a local repository and leave `run.json`, `pr.md` and
+ * `trace.jsonl` in the output folder, plus the branch `tanuki/<slug>` in the repository when there is a result.
+ *
+ * @returns the exit code (0 fixed, 1 not fixed)
+ * @throws UsageError / ConfigError / ModelError / SandboxError for problems before the loop starts (exit code 2)
+ */
+export async function runFixCommand(repoArg: string, flags: FixFlags, context: FixCommandContext): Promise<number> {
+  const env = readCliEnv(context.env);
+  const repoPath = resolve(context.cwd, repoArg);
+  if (!existsSync(repoPath)) throw new UsageError(`Repository not found: ${repoPath}`);
+  const issue = await readIssueArgument(flags.issue, context.cwd);
+  const config = runConfigFromFlags(flags, { sandboxImage: env.TANUKI_SANDBOX_IMAGE });
+  const outDir = flags.out ? resolve(context.cwd, flags.out) : defaultOutDir(context.cwd, new Date());
+  await mkdir(outDir, { recursive: true });
+  const paths = runOutputPaths(outDir);
+
+  const progress = new ProgressRenderer({ write: (t) => context.stderr.write(t), isTTY: context.stderr.isTTY });
+  const task: Task = {
+    id: `cli-${Date.now().toString(36)}`,
+    kind: "fix",
+    repoPath,
+    issue,
+    branchName: flags.branch,
+  };
+  const engine: LocalEngine = await (context.createEngine ?? createLocalEngine)({
+    model: flags.model ?? env.TANUKI_MODEL,
+    modelDir: env.TANUKI_MODEL_DIR,
+    threads: flags.threads ? Number(flags.threads) : env.TANUKI_THREADS,
+    tracePath: paths.traceJsonl,
+    workRoot: env.TANUKI_WORK_DIR,
+    onEvent: progress.onEvent,
+    signal: context.signal,
+  });
+  let result: RunResult;
+  try {
+    context.stderr.write(`tanuki: fixing "${issue.title}" in ${repoPath} with ${engine.modelName}\n`);
+    result = await runFix(task, config, engine.deps, context.signal);
+  } finally {
+    progress.finish();
+    await engine.dispose();
+  }
+  await writeRunOutputs(outDir, result);
+  context.stdout.write(formatSummary(result, outDir));
+  return exitCodeFor(result.outcome);
+}
+
+/** The few lines printed at the end of a run. */
+export function formatSummary(result: RunResult, outDir: string): string {
+  const lines = [`outcome: ${result.outcome} — ${result.reason}`];
+  if (result.tests) {
+    const t = result.tests;
+    lines.push(
+      `tests: before ${t.before.passed ?? "?"} passed / ${t.before.failed ?? "?"} failed; after ${t.after.passed ?? "?"} passed / ${t.after.failed ?? "?"} failed`,
+    );
+  }
+  if (result.branch) lines.push(`branch: ${result.branch} (${result.headSha?.slice(0, 12)})`);
+  lines.push(`report: ${outDir}/pr.md, ${outDir}/run.json, ${outDir}/trace.jsonl`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,108 @@
+import cliProgress from "cli-progress";
+import type { RunEvent } from "../core/events.js";
+
+/** Where progress goes: a writable stream (stderr) and whether it is an interactive terminal. */
+export interface ProgressOutput {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+/** Format ms as `m:ss`. */
+export function formatElapsed(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Renders the loop's RunEvents as live progress: phase, attempt, test counts and elapsed time on one line that is
+ * rewritten in place on a terminal (one line per change elsewhere, e.g. CI logs), and a progress bar while a model
+ * downloads (cli-progress).
+ */
+export class ProgressRenderer {
+  private attempt = "";
+  private tests = "";
+  private bar: cliProgress.SingleBar | undefined;
+  private lastLine = "";
+
+  constructor(
+    private readonly out: ProgressOutput,
+    private readonly stream: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** Handle one event. Never throws. */
+  readonly onEvent = (event: RunEvent): void => {
+    try {
+      this.render(event);
+    } catch {
+      // Progress is best effort: a rendering problem must never break a run.
+    }
+  };
+
+  private render(event: RunEvent): void {
+    switch (event.type) {
+      case "download":
+        this.renderDownload(event.what, event.downloadedBytes, event.totalBytes);
+        return;
+      case "attempt":
+        this.attempt = `attempt ${event.attempt}/${event.maxAttempts}`;
+        return;
+      case "tests": {
+        const counts =
+          event.passed === undefined && event.failed === undefined
+            ? `exit ${event.exitCode}`
+            : `${event.passed ?? 0} passed, ${event.failed ?? 0} failed`;
+        this.tests = `tests ${event.which}: ${counts}`;
+        this.line(event.elapsedMs, this.tests);
+        return;
+      }
+      case "phase":
+        this.line(event.elapsedMs, `${event.phase}${event.detail ? ` — ${event.detail}` : ""}`);
+        return;
+      case "finding":
+        this.persist(`  finding (${event.severity}) ${event.file}:${event.line}`);
+        return;
+      case "log":
+        this.persist(`${event.level === "info" ? "" : `${event.level}: `}${event.message}`);
+        return;
+      case "done":
+        this.persist(`[${formatElapsed(event.elapsedMs)}] done: ${event.outcome} — ${event.reason}`);
+        return;
+    }
+  }
+
+  private renderDownload(what: string, done: number, total?: number): void {
+    if (!this.bar) {
+      this.bar = new cliProgress.SingleBar(
+        { format: `downloading ${what} [{bar}] {percentage}% {value}/{total} MB`, stream: this.stream, noTTYOutput: !this.out.isTTY },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(Math.max(1, Math.round((total ?? done) / 1e6)), 0);
+    }
+    this.bar.update(Math.round(done / 1e6));
+    if (total !== undefined && done >= total) {
+      this.bar.stop();
+      this.bar = undefined;
+    }
+  }
+
+  private line(elapsedMs: number, what: string): void {
+    const text = `[${formatElapsed(elapsedMs)}] ${this.attempt ? `${this.attempt} · ` : ""}${what}`;
+    if (text === this.lastLine) return;
+    this.lastLine = text;
+    if (this.out.isTTY) this.out.write(`\r\x1b[2K${text}`);
+    else this.out.write(`${text}\n`);
+  }
+
+  private persist(text: string): void {
+    if (this.out.isTTY && this.lastLine) this.out.write("\r\x1b[2K");
+    this.out.write(`${text}\n`);
+    if (this.out.isTTY && this.lastLine) this.out.write(this.lastLine);
+  }
+
+  /** End the live line (call before printing the final report). */
+  finish(): void {
+    this.bar?.stop();
+    if (this.out.isTTY && this.lastLine) this.out.write("\n");
+    this.lastLine = "";
+  }
+}

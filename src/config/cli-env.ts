@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { ConfigError } from "../core/errors.js";
+
+/**
+ * Environment variables the CLI reads. Flags win over these; these win over defaults.
+ *
+ * - `TANUKI_MODEL`: GGUF path or model URI (`hf:...`, `https://...`) used when `--model` is absent.
+ * - `TANUKI_MODEL_DIR`: where downloaded models are cached. Default `~/.cache/tanuki/models`.
+ * - `TANUKI_SANDBOX_IMAGE`: sandbox image. Default `tanuki-sandbox:latest`.
+ * - `TANUKI_THREADS`: generation threads; default chosen from the CPUs the process may use.
+ * - `TANUKI_WORK_DIR`: where work copies are created. Default the OS temp folder.
+ */
+export const CliEnv = z.object({
+  TANUKI_MODEL: z.string().min(1).optional(),
+  TANUKI_MODEL_DIR: z.string().min(1).optional(),
+  TANUKI_SANDBOX_IMAGE: z.string().min(1).optional(),
+  TANUKI_THREADS: z.coerce.number().int().min(1).max(512).optional(),
+  TANUKI_WORK_DIR: z.string().min(1).optional(),
+});
+export type CliEnv = z.infer<typeof CliEnv>;
+
+/**
+ * Validate the CLI's environment.
+ * @throws ConfigError naming each invalid variable
+ */
+export function readCliEnv(env: NodeJS.ProcessEnv): CliEnv {
+  const parsed = CliEnv.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  throw new ConfigError(`Invalid environment:\n  ${issues.join("\n  ")}`, issues);
+}
