@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { fitSchema, scaled } from "../shared/answer-size.js";
+import { memoBySize } from "../shared/call-agent.js";
+
+/** Schema name of the aggregator's answer. */
+export const AGGREGATOR_SCHEMA_NAME = "AggregatorOutput";
+
+function build(scale: number) {
+  return z.object({
+    title: z.string().max(scaled(72, scale, 16)),
+    summary: z.string().max(scaled(800, scale, 16)),
+  });
+}
+
+/** The pull request's title (≤ 72 characters) and summary paragraph. */
+export const aggregatorOutputSchema = memoBySize((maxTokens: number) => fitSchema(maxTokens, build));
+
+/** The aggregator's answer at full size. */
+export const AggregatorOutput = build(1);
+export type AggregatorOutput = z.infer<typeof AggregatorOutput>;

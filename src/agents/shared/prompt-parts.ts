@@ -1,0 +1,85 @@
+import type { Finding, RootCauseAnalysis } from "../../core/finding.js";
+import type { ChatMessage } from "../../llm/chat-model.js";
+import { delimitUntrusted } from "../../intake/sanitize.js";
+import type { RosterEntry } from "../roster.js";
+
+/** The issue as agents see it: already sanitized text (see intake/sanitize). */
+export interface IssueText {
+  title: string;
+  body: string;
+  /** The requester's extra instructions, when given. */
+  instructions?: string;
+}
+
+/** A file given to an agent: repository-relative path and content. */
+export interface FileText {
+  path: string;
+  content: string;
+}
+
+/**
+ * The two messages of every agent call: the roster's system prompt plus role instructions (trusted text only),
+ * then one user message made of sections (untrusted parts already fenced with {@link untrusted}).
+ */
+export function buildMessages(entry: RosterEntry, roleInstructions: string, sections: string[]): ChatMessage[] {
+  return [
+    { role: "system", content: `${entry.systemPrompt}\n\n${roleInstructions}` },
+    { role: "user", content: sections.filter((section) => section.length > 0).join("\n\n") },
+  ];
+}
+
+/** Fences untrusted text as data (see intake's `delimitUntrusted`). */
+export function untrusted(label: string, text: string): string {
+  return delimitUntrusted(label, text);
+}
+
+/** The issue (title, body, instructions), each fenced. */
+export function issueSection(issue: IssueText): string {
+  const parts = [untrusted("issue title", issue.title), untrusted("issue body", issue.body)];
+  if (issue.instructions) parts.push(untrusted("requester instructions", issue.instructions));
+  return `## Issue\n${parts.join("\n")}`;
+}
+
+/** Files, each fenced with its path as label. */
+export function filesSection(heading: string, files: readonly FileText[]): string {
+  if (files.length === 0) return "";
+  return `## ${heading}\n${files.map((file) => untrusted(`file ${file.path}`, file.content)).join("\n")}`;
+}
+
+/** The briefing from the context layer (repo map, world model, relevant files; it fences what it quotes). */
+export function briefingSection(briefing: string): string {
+  return briefing.trim() ? `## Repository briefing\n${briefing.trim()}` : "";
+}
+
+/** Findings as fenced data (the reviewer's words are model output, hence data). */
+export function findingsSection(heading: string, findings: readonly Finding[]): string {
+  if (findings.length === 0) return "";
+  const text = findings
+    .map((f) => `- [${f.severity}] ${f.file}:${f.line}: ${f.explanation}${f.suggestion ? ` (suggestion: ${f.suggestion})` : ""}`)
+    .join("\n");
+  return `## ${heading}\n${untrusted("review findings", text)}`;
+}
+
+/** Root-cause analyses of earlier attempts as fenced data. */
+export function rcaSection(rcas: readonly RootCauseAnalysis[]): string {
+  if (rcas.length === 0) return "";
+  const text = rcas
+    .map(
+      (rca) =>
+        `Attempt ${rca.attempt}\nSymptom: ${rca.symptom}\n` +
+        rca.whys.map((why, i) => `Why ${i + 1}: ${why}`).join("\n") +
+        `\nRoot cause: ${rca.rootCause}\nAdvice: ${rca.nextAttemptAdvice}`,
+    )
+    .join("\n\n");
+  return `## Root-cause analysis of earlier attempts (fix the root cause, not the symptom)\n${untrusted("root-cause analysis", text)}`;
+}
+
+/** Last `maxChars` characters of `text`, prefixed with `…` when cut. */
+export function tail(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `…${text.slice(text.length - maxChars)}`;
+}
+
+/** First `maxChars` characters of `text`, suffixed with `…` when cut. */
+export function head(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars)}…`;
+}
