@@ -90,9 +90,10 @@ describe("TreeSitterExplorer on a TypeScript repository", () => {
       "8 class Circle: export class Circle implements Shape",
       "9 method constructor: constructor(private readonly radius: number)",
       "11 method area: area(): number",
-      "15 method unit: static unit(value: number, unit: Unit): string",
-      "23 function totalArea: export function totalArea(shapes: Shape[]): number",
-      "28 function scale: export const scale = (shape: Shape, factor: number): number =>",
+      "15 method describeMeasurement: static describeMeasurement(measuredValueInSelectedUnit: number, " +
+        "selectedUnitOfMeasurement: Unit, numberOfDecimalPlaces = 2): string",
+      "24 function totalArea: export function totalArea(shapes: Shape[]): number",
+      "29 function scale: export const scale = (shape: Shape, factor: number): number =>",
     ]);
   });
 
@@ -148,7 +149,10 @@ describe("TreeSitterExplorer on a JavaScript repository without git", () => {
       "9 class Registry: class Registry",
       "10 method register: register(name)",
     ]);
-    expect(signatures(facts, "lib/strings.js")).toEqual(["1 function slugify: const slugify = function (text)"]);
+    expect(signatures(facts, "lib/strings.js")).toEqual([
+      "1 function slugify: const slugify = function slugify(text)",
+      "5 function counter: const counter = function (step)",
+    ]);
     expect(facts.imports["lib/index.js"]).toEqual(["config.json", "lib/strings.js"]);
     expect(facts.imports["test/strings.test.js"]).toEqual(["lib/strings.js"]);
   });
