@@ -1,0 +1,186 @@
+import { readFile, rm } from "node:fs/promises";
+import type { ApplyReport, Edit } from "../core/edit.js";
+import { PathPolicyError, UsageError } from "../core/errors.js";
+import { applyEdits } from "./apply-edits.js";
+import { openWorkCopy, type WorkCopy } from "./open-work-copy.js";
+import { checkEditPath } from "./path-policy.js";
+import { publishBranch } from "./publish-branch.js";
+import { gitOutput, runGit, splitNul } from "./run-git.js";
+import type { PathPolicy, Workspace, WorkspaceProvider } from "./workspace.js";
+
+/** Policy used by {@link GitWorkspace.readFile}: any file of the repository, workflows included, never `.git/`. */
+const READ_POLICY: PathPolicy = { allowWorkflows: true, allow: [], deny: [] };
+
+/** Options shared by diff commands: stable output whatever the user's git config says. */
+const DIFF_OPTIONS = [
+  "--no-color",
+  "--no-ext-diff",
+  "--no-textconv",
+  "--no-renames",
+  "--src-prefix=a/",
+  "--dst-prefix=b/",
+];
+
+/**
+ * Opens {@link GitWorkspace}s: local clones of the user's repository at a pinned commit.
+ *
+ * Only committed state is cloned: the user's uncommitted and untracked changes are not part of the work and stay
+ * theirs, untouched. The user's repository is only read, except by {@link GitWorkspace.publishBranch}, which adds a
+ * `tanuki/…` branch to it.
+ */
+export class GitWorkspaceProvider implements WorkspaceProvider {
+  /**
+   * @throws UsageError when `repoPath` is not the root of a git repository, has no commits, or lacks `baseSha`
+   * @throws GitError when cloning fails
+   * @see openWorkCopy for what the work copy is and how it is configured
+   */
+  async open(repoPath: string, options: { baseSha?: string; workRoot: string }): Promise<Workspace> {
+    return new GitWorkspace(await openWorkCopy(repoPath, options.baseSha, options.workRoot));
+  }
+}
+
+/**
+ * A git work copy (see {@link openWorkCopy}). Snapshots are commits kept under `refs/tanuki/snapshots/<n>`; HEAD
+ * stays detached. Git operations on one workspace run one at a time; every git command passes
+ * `-c safe.directory=*` (see runGit) because the sandbox may own the files.
+ */
+export class GitWorkspace implements Workspace {
+  readonly dir: string;
+  readonly baseSha: string;
+  /** Absolute path of the user's repository. */
+  readonly repoPath: string;
+  private snapshotCount = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(copy: WorkCopy) {
+    this.dir = copy.dir;
+    this.baseSha = copy.baseSha;
+    this.repoPath = copy.repoPath;
+  }
+
+  /** @see applyEdits (never throws for a bad edit) */
+  applyEdits(edits: Edit[], policy: PathPolicy): Promise<ApplyReport> {
+    return this.exclusive(() => applyEdits(this.dir, edits, policy));
+  }
+
+  /**
+   * UTF-8 content of a repository-relative file, or undefined when it does not exist.
+   * @throws PathPolicyError when the path leaves the repository, goes through `.git/`, or names a folder
+   */
+  async readFile(path: string): Promise<string | undefined> {
+    this.assertOpen();
+    const check = await checkEditPath(this.dir, path, READ_POLICY);
+    if (!check.ok) throw new PathPolicyError(`Cannot read ${path}: ${check.reason}`, path);
+    try {
+      return await readFile(check.absolute, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  /** Tracked files still present plus untracked files not ignored; sorted repository-relative POSIX paths. */
+  listFiles(): Promise<string[]> {
+    return this.exclusive(async () => {
+      const listed = splitNul(
+        (await runGit(this.dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])).stdout,
+      );
+      const deleted = new Set(splitNul((await runGit(this.dir, ["ls-files", "-z", "--deleted"])).stdout));
+      return [...new Set(listed)].filter((p) => !deleted.has(p)).sort();
+    });
+  }
+
+  /** Unified diff (`a/`, `b/` prefixes, no renames, no colour) from the base commit to the current files. */
+  diff(): Promise<string> {
+    return this.exclusive(async () => {
+      await this.stageAll();
+      return (await runGit(this.dir, ["diff", "--cached", ...DIFF_OPTIONS, this.baseSha, "--"])).stdout;
+    });
+  }
+
+  /** Sorted repository-relative paths added, modified or deleted since the base commit (ignored files excluded). */
+  changedFiles(): Promise<string[]> {
+    return this.exclusive(async () => {
+      await this.stageAll();
+      const out = await runGit(this.dir, [
+        "diff",
+        "--cached",
+        "--name-only",
+        "-z",
+        ...DIFF_OPTIONS,
+        this.baseSha,
+        "--",
+      ]);
+      return splitNul(out.stdout).sort();
+    });
+  }
+
+  /**
+   * Commit every tracked and untracked (not ignored) file on top of the current HEAD, under
+   * `refs/tanuki/snapshots/<n>` (n = 1, 2, …). HEAD does not move.
+   * @returns the snapshot commit's full SHA
+   */
+  snapshot(message: string): Promise<string> {
+    return this.exclusive(async () => {
+      await this.stageAll();
+      const tree = await gitOutput(this.dir, ["write-tree"]);
+      const head = await gitOutput(this.dir, ["rev-parse", "--verify", "HEAD^{commit}"]);
+      const sha = await gitOutput(this.dir, ["commit-tree", tree, "-p", head, "-m", message]);
+      this.snapshotCount += 1;
+      await runGit(this.dir, ["update-ref", `refs/tanuki/snapshots/${this.snapshotCount}`, sha]);
+      return sha;
+    });
+  }
+
+  /**
+   * Make the work copy exactly `sha` (a snapshot or the base): hard reset (HEAD detached at it), then remove untracked
+   * files and folders, nested repositories included. Ignored files (installed dependencies, build caches) survive.
+   * @throws GitError when `sha` is not a commit of the work copy
+   */
+  restore(sha: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (sha.startsWith("-")) throw new UsageError(`Invalid commit "${sha}"`);
+      const commit = await gitOutput(this.dir, ["rev-parse", "--verify", `${sha}^{commit}`]);
+      await runGit(this.dir, ["reset", "--quiet", "--hard", commit]);
+      await runGit(this.dir, ["clean", "--quiet", "-f", "-f", "-d"]);
+    });
+  }
+
+  /** @see publishBranch (one commit: the snapshot's tree, parent = base; refuses names outside `tanuki/`) */
+  publishBranch(snapshotSha: string, branch: string, message: string): Promise<{ branch: string; headSha: string }> {
+    return this.exclusive(() =>
+      publishBranch(
+        { workDir: this.dir, repoPath: this.repoPath, baseSha: this.baseSha },
+        snapshotSha,
+        branch,
+        message,
+      ),
+    );
+  }
+
+  /** Remove the work copy folder. Idempotent; other methods then throw UsageError. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.queue;
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /** Stage the whole work tree (tracked, deleted and untracked-not-ignored files) in the work copy's own index. */
+  private async stageAll(): Promise<void> {
+    await runGit(this.dir, ["add", "--all", "--", "."]);
+  }
+
+  /** Run `task` after every earlier operation on this workspace has finished. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    if (this.disposed) return Promise.reject(new UsageError(`Workspace ${this.dir} was disposed`));
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new UsageError(`Workspace ${this.dir} was disposed`);
+  }
+}
