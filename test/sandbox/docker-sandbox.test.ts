@@ -1,0 +1,236 @@
+import { readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CancelledError, isTanukiError, SandboxError } from "../../src/core/errors.js";
+import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
+import type { Sandbox } from "../../src/sandbox/sandbox.js";
+import { describeIfAvailable } from "../helpers/requirements.js";
+import {
+  containerExists,
+  makeWorkspace,
+  removeWorkspace,
+  sandboxAvailable,
+  TEST_LIMITS,
+  TEST_SANDBOX_IMAGE,
+  waitContainerGone,
+} from "./sandbox-test-env.js";
+
+const describeDocker = describeIfAvailable(
+  await sandboxAvailable(),
+  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
+);
+
+const HOST_SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
+
+describeDocker("DockerSandbox on the real engine", () => {
+  const docker = new Dockerode();
+  const provider = new DockerSandboxProvider({ docker });
+  let workspace: string;
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    process.env.TANUKI_TEST_SECRET = HOST_SECRET;
+    process.env.GITHUB_TOKEN = HOST_SECRET;
+    workspace = await makeWorkspace({ "hello.txt": "hello from the host\n" });
+    sandbox = await provider.create({
+      workspaceDir: workspace,
+      image: TEST_SANDBOX_IMAGE,
+      limits: TEST_LIMITS,
+      labels: { "tanuki.job": `test-${process.pid}` },
+    });
+  });
+
+  afterAll(async () => {
+    delete process.env.TANUKI_TEST_SECRET;
+    delete process.env.GITHUB_TOKEN;
+    await sandbox?.dispose();
+    if (workspace) await removeWorkspace(workspace);
+  });
+
+  it("runs a shell command in the workspace and separates stdout from stderr", async () => {
+    const result = await sandbox.exec({ command: "pwd && cat hello.txt && echo oops >&2 && exit 3" });
+    expect(result).toMatchObject({ exitCode: 3, timedOut: false, truncated: false });
+    expect(result.stdout).toBe("/workspace\nhello from the host\n");
+    expect(result.stderr).toBe("oops\n");
+  });
+
+  it("honours cwd and extra env", async () => {
+    await sandbox.exec({ command: "mkdir -p sub/dir" });
+    const result = await sandbox.exec({ command: 'pwd; echo "$GREETING"', cwd: "sub/dir", env: { GREETING: "hi" } });
+    expect(result.stdout).toBe("/workspace/sub/dir\nhi\n");
+    await expect(sandbox.exec({ command: "true", cwd: "../etc" })).rejects.toBeInstanceOf(SandboxError);
+  });
+
+  it("writes to the workspace (seen by the host, which can delete it) and to /tmp", async () => {
+    const result = await sandbox.exec({
+      command:
+        "echo made-inside > out.txt && mkdir -p made && echo x > made/f && echo more >> hello.txt && echo t > /tmp/t && cat /tmp/t",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe("t\n");
+    expect(await readFile(join(workspace, "out.txt"), "utf8")).toBe("made-inside\n");
+    expect(await readFile(join(workspace, "hello.txt"), "utf8")).toBe("hello from the host\nmore\n");
+    // umask 000 inside: a non-root host user could change what the sandbox created.
+    expect((await stat(join(workspace, "made", "f"))).mode & 0o666).toBe(0o666);
+  });
+
+  it("has a read-only root file system", async () => {
+    const result = await sandbox.exec({ command: "touch /usr/local/bin/evil" });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/read-only file system/i);
+  });
+
+  it("runs as uid 1000 with no capabilities", async () => {
+    const result = await sandbox.exec({ command: "id -u; id -g; grep -E '^Cap(Eff|Prm|Bnd):' /proc/self/status" });
+    const [uid, gid, ...caps] = result.stdout.trim().split("\n");
+    expect([uid, gid]).toEqual(["1000", "1000"]);
+    expect(caps).toHaveLength(3);
+    for (const line of caps) expect(line).toMatch(/:\s+0{16}$/);
+  });
+
+  it("has no network: no interface but loopback, no DNS, no TCP connection out", async () => {
+    const script = [
+      "import socket",
+      "for target in [('1.1.1.1', 53), ('8.8.8.8', 443)]:",
+      "    try:",
+      "        socket.create_connection(target, timeout=2); print('connected', target)",
+      "    except OSError as e: print('refused', type(e).__name__)",
+      "try:",
+      "    socket.getaddrinfo('deb.debian.org', 80); print('resolved')",
+      "except OSError as e: print('no-dns', type(e).__name__)",
+    ].join("\n");
+    const result = await sandbox.exec({ command: `ls /sys/class/net; python3 -c "${script}"` });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split("\n")[0]).toBe("lo");
+    expect(result.stdout).not.toMatch(/connected|resolved/);
+    expect(result.stdout.match(/refused/g)).toHaveLength(2);
+    expect(result.stdout).toContain("no-dns");
+  });
+
+  it("does not pass the host environment in", async () => {
+    expect(process.env.GITHUB_TOKEN).toBe(HOST_SECRET);
+    const result = await sandbox.exec({ command: "env" });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toContain(HOST_SECRET);
+    expect(result.stdout).not.toMatch(/^(TANUKI_TEST_SECRET|GITHUB_TOKEN)=/m);
+    expect(result.stdout).toMatch(/^HOME=\/tmp$/m);
+  });
+
+  it("contains a fork bomb with the pids cap and stays usable", async () => {
+    const bomb = await sandbox.exec({ command: "bomb() { bomb | bomb & }; bomb; sleep 1" });
+    expect(bomb.stderr).toMatch(/fork/i);
+    expect(bomb.durationMs).toBeLessThan(TEST_LIMITS.commandTimeoutMs + 5_000);
+    const after = await sandbox.exec({
+      command: "cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null; ps -e --no-headers | wc -l",
+    });
+    const [max, count] = after.stdout.trim().split("\n");
+    expect(Number(max)).toBe(TEST_LIMITS.pids);
+    expect(Number(count)).toBeLessThan(10);
+  });
+
+  it("kills a memory hog at the memory cap and reports it", async () => {
+    const result = await sandbox.exec({ command: "python3 -c 'b = bytearray(512 * 1024 * 1024); print(len(b))'" });
+    expect(result.exitCode).toBe(137);
+    expect(result.oomKilled).toBe(true);
+    expect(result.timedOut).toBe(false);
+    expect(result.stdout).toBe("");
+    const next = await sandbox.exec({ command: "false" });
+    expect(next.oomKilled).toBe(false);
+  });
+
+  it("kills an endless loop and its children at the sandbox's cap (a longer request is clamped)", async () => {
+    const result = await sandbox.exec({ command: "sleep 600 & while :; do :; done", timeoutMs: 60_000 });
+    expect(result).toMatchObject({ exitCode: 124, timedOut: true });
+    expect(result.durationMs).toBeGreaterThanOrEqual(TEST_LIMITS.commandTimeoutMs);
+    expect(result.durationMs).toBeLessThan(TEST_LIMITS.commandTimeoutMs + 4_000);
+    const left = await sandbox.exec({ command: "pgrep -x sleep -a | grep -v infinity" });
+    expect(left.stdout).toBe("");
+  });
+
+  it("caps a flood of output and marks it truncated", async () => {
+    const result = await sandbox.exec({
+      command: "head -c 20000000 /dev/zero | tr '\\0' o; head -c 1000 /dev/zero | tr '\\0' e >&2",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.truncated).toBe(true);
+    expect(result.stdout.length + result.stderr.length).toBe(TEST_LIMITS.maxOutputBytes);
+    expect(result.stdout).toMatch(/^o+$/);
+  });
+
+  it("cancels a running command through its signal and kills it", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    await expect(sandbox.exec({ command: "sleep 30", signal: controller.signal })).rejects.toBeInstanceOf(
+      CancelledError,
+    );
+    expect(Date.now() - started).toBeLessThan(2_000);
+    const left = await sandbox.exec({ command: "pgrep -x sleep -a | grep -v infinity" });
+    expect(left.stdout).toBe("");
+  });
+});
+
+describeDocker("DockerSandboxProvider life cycle on the real engine", () => {
+  const docker = new Dockerode();
+  const provider = new DockerSandboxProvider({ docker });
+  let workspace: string;
+
+  beforeAll(async () => {
+    workspace = await makeWorkspace();
+  });
+  afterAll(async () => {
+    if (workspace) await removeWorkspace(workspace);
+  });
+
+  it("removes the container on dispose, twice is fine, exec afterwards fails", async () => {
+    const sandbox = await provider.create({ workspaceDir: workspace, image: TEST_SANDBOX_IMAGE, limits: TEST_LIMITS });
+    expect(await containerExists(docker, sandbox.id)).toBe(true);
+    await sandbox.dispose();
+    expect(await containerExists(docker, sandbox.id)).toBe(false);
+    await expect(sandbox.dispose()).resolves.toBeUndefined();
+    await expect(sandbox.exec({ command: "true" })).rejects.toBeInstanceOf(SandboxError);
+  });
+
+  it("removes the container when the creation signal aborts", async () => {
+    const controller = new AbortController();
+    const sandbox = await provider.create({
+      workspaceDir: workspace,
+      image: TEST_SANDBOX_IMAGE,
+      limits: TEST_LIMITS,
+      signal: controller.signal,
+    });
+    expect(await containerExists(docker, sandbox.id)).toBe(true);
+    controller.abort();
+    expect(await waitContainerGone(docker, sandbox.id)).toBe(true);
+    await sandbox.dispose();
+  });
+
+  it("fails with sandbox-image and the build command when the image is missing", async () => {
+    const error = await provider
+      .create({ workspaceDir: workspace, image: "tanuki-sandbox-missing:nope", limits: TEST_LIMITS })
+      .catch((err: unknown) => err);
+    expect(isTanukiError(error, "sandbox-image")).toBe(true);
+    expect((error as Error).message).toContain("npm run sandbox:image");
+  });
+
+  it("removes leftovers of a crashed job by label", async () => {
+    const { removeLeftoverSandboxes } = await import("../../src/sandbox/leftover-sandboxes.js");
+    const job = `crashed-${process.pid}-${Date.now()}`;
+    const sandbox = await provider.create({
+      workspaceDir: workspace,
+      image: TEST_SANDBOX_IMAGE,
+      limits: TEST_LIMITS,
+      labels: { "tanuki.job": job },
+    });
+    const other = await provider.create({ workspaceDir: workspace, image: TEST_SANDBOX_IMAGE, limits: TEST_LIMITS });
+    try {
+      expect(await removeLeftoverSandboxes(docker, { "tanuki.job": job })).toEqual([sandbox.id]);
+      expect(await containerExists(docker, sandbox.id)).toBe(false);
+      expect(await containerExists(docker, other.id)).toBe(true);
+    } finally {
+      await other.dispose();
+      await sandbox.dispose();
+    }
+  });
+});
