@@ -82,7 +82,7 @@ async function walkFiles(dir: string, maxFiles: number, signal?: AbortSignal): P
 
 /**
  * Lists a repository's files. In a git work tree: `git ls-files` (tracked and untracked-not-ignored, so files an
- * agent just created count); elsewhere: a walk that skips {@link SKIPPED_DIRS}. Symlinks and files deleted from
+ * agent just created count); elsewhere, or when git lists nothing: a walk that skips {@link SKIPPED_DIRS}. Symlinks and files deleted from
  * the work tree are dropped, so a later read never leaves the repository through a link.
  *
  * @param options.maxFiles  cap on listed files (default {@link DEFAULT_MAX_FILES}); with git the first in path order
@@ -94,7 +94,9 @@ export async function listRepoFiles(
   options: { maxFiles?: number; signal?: AbortSignal } = {},
 ): Promise<FileListing> {
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
-  const fromGit = await gitFiles(dir, options.signal);
+  // An empty answer means `dir` lies in an ignored folder of some outer repository: walk it instead.
+  const listed = await gitFiles(dir, options.signal);
+  const fromGit = listed && listed.length > 0 ? listed : undefined;
   const candidates = (fromGit ?? (await walkFiles(dir, maxFiles, options.signal))).sort();
   const files: string[] = [];
   let truncated = false;

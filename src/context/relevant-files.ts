@@ -3,46 +3,56 @@ import type { Task } from "../core/task.js";
 import { isTestFile } from "./detect.js";
 import type { RepoFacts } from "./repo-facts.js";
 
-/** Identifiers shorter than this are too common to count as a mention (`add`, `run` still count: 3). */
-const MIN_NAME_CHARS = 3;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** Words and path-like tokens of the issue text, lower-cased, for set look-ups (one pass over the text). */
+interface IssueTerms {
+  text: string;
+  /** Identifier-like words (`\w+`). */
+  words: Set<string>;
+  /** Path-like tokens (`calc/ops.py`) and every suffix after a `/` (`ops.py`), trailing punctuation trimmed. */
+  paths: Set<string>;
 }
 
-/** True when `word` occurs in `text` as a whole identifier/path (not inside a longer word). */
-function mentions(text: string, word: string): boolean {
-  if (word.length < MIN_NAME_CHARS) return false;
-  return new RegExp(`(^|[^\\w])${escapeRegExp(word)}($|[^\\w])`, "i").test(text);
+function termsOf(text: string): IssueTerms {
+  const lower = text.toLowerCase();
+  const words = new Set(lower.match(/\w+/g) ?? []);
+  const paths = new Set<string>();
+  for (const raw of lower.match(/[\w./-]+/g) ?? []) {
+    const token = raw.replace(/^\.\//, "").replace(/[.-]+$/, "");
+    const parts = token.split("/");
+    for (let i = 0; i < parts.length; i++) paths.add(parts.slice(i).join("/"));
+  }
+  return { text, words, paths };
 }
 
 /**
- * True when a declared name is mentioned: as a whole word when at least four characters long, shorter names
+ * True when a declared name is mentioned: as a whole word when at least four characters long; shorter names
  * (`add`, `get`) only as code, `add(` or in backticks, since they are also ordinary words.
  */
-function mentionsSymbol(text: string, name: string): boolean {
-  if (name.length >= 4) return mentions(text, name);
-  return name.length > 0 && (text.includes(`${name}(`) || text.includes(`\`${name}\``));
+function mentionsSymbol(terms: IssueTerms, name: string): boolean {
+  if (name.length >= 4) return terms.words.has(name.toLowerCase());
+  return name.length > 0 && (terms.text.includes(`${name}(`) || terms.text.includes(`\`${name}\``));
 }
 
 /** File stem without extension and test affixes: `tests/test_calc.py` → `calc`, `src/a.test.ts` → `a`. */
 function stemOf(path: string): string {
   const base = posix.basename(path);
   const stem = base.slice(0, base.indexOf(".") > 0 ? base.indexOf(".") : undefined);
-  return stem.replace(/^test_|_test$/, "");
+  return stem.replace(/^test_|_test$/, "").toLowerCase();
 }
 
 /**
  * How strongly the issue text points at a file: its full path (100), its file name (60), its stem when at least
- * four characters (25), plus 15 per distinct declared symbol named in the text (up to 4).
+ * four characters and not `index` (25), plus 15 per distinct declared symbol named in the text (up to 4; see
+ * `mentionsSymbol`). Case-insensitive for paths.
  */
-function mentionScore(path: string, text: string, facts: RepoFacts): number {
+function mentionScore(path: string, terms: IssueTerms, facts: RepoFacts): number {
   let score = 0;
-  const base = posix.basename(path);
-  if (mentions(text, path)) score += 100;
-  else if (mentions(text, base)) score += 60;
-  else if (stemOf(path).length >= 4 && stemOf(path) !== "index" && mentions(text, stemOf(path))) score += 25;
-  const named = new Set((facts.symbols[path] ?? []).map((s) => s.name).filter((name) => mentionsSymbol(text, name)));
+  const lower = path.toLowerCase();
+  const stem = stemOf(path);
+  if (terms.paths.has(lower)) score += 100;
+  else if (terms.paths.has(posix.basename(lower))) score += 60;
+  else if (stem.length >= 4 && stem !== "index" && (terms.words.has(stem) || terms.paths.has(stem))) score += 25;
+  const named = new Set((facts.symbols[path] ?? []).map((s) => s.name).filter((name) => mentionsSymbol(terms, name)));
   return score + 15 * Math.min(named.size, 4);
 }
 
@@ -87,14 +97,14 @@ function importDistances(seeds: readonly string[], facts: RepoFacts, maxDepth = 
  */
 export function selectRelevantFiles(task: Task, facts: RepoFacts, max: number): string[] {
   if (max <= 0) return [];
-  const text = [task.issue.title, task.issue.body, task.instructions ?? ""].join("\n");
+  const terms = termsOf([task.issue.title, task.issue.body, task.instructions ?? ""].join("\n"));
   const byPath = (a: string, b: string) => a.length - b.length || a.localeCompare(b);
   const chosen: string[] = [];
   const add = (files: string[]) => {
     for (const f of files) if (!chosen.includes(f)) chosen.push(f);
   };
 
-  const scores = new Map(facts.files.map((f) => [f, mentionScore(f, text, facts)] as const));
+  const scores = new Map(facts.files.map((f) => [f, mentionScore(f, terms, facts)] as const));
   const mentioned = facts.files
     .filter((f) => (scores.get(f) ?? 0) > 0)
     .sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || byPath(a, b));

@@ -174,3 +174,17 @@ describe("TreeSitterExplorer on a JavaScript repository without git", () => {
     await expect(explorer.explore(dir, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
   });
 });
+
+describe("TreeSitterExplorer inside an ignored folder of an outer repository", () => {
+  it("walks the folder when git lists nothing there", async () => {
+    const outer = mkdtempSync(join(tmpdir(), "tanuki-explore-outer-"));
+    tempDirs.push(outer);
+    execFileSync("git", ["init", "-q"], { cwd: outer });
+    writeFileSync(join(outer, ".gitignore"), "vendor/\n");
+    mkdirSync(join(outer, "vendor/pkg"), { recursive: true });
+    writeFileSync(join(outer, "vendor/pkg/mod.py"), "def vendored(x):\n    return x\n");
+    const facts = await explorer.explore(join(outer, "vendor"));
+    expect(facts.files).toEqual(["pkg/mod.py"]);
+    expect(signatures(facts, "pkg/mod.py")).toEqual(["1 function vendored: def vendored(x):"]);
+  });
+});
