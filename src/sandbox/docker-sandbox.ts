@@ -137,12 +137,25 @@ export class DockerSandbox implements Sandbox {
       1,
       Math.min(request.timeoutMs ?? this.#limits.commandTimeoutMs, this.#limits.commandTimeoutMs),
     );
-    const pidFile = `/tmp/.tanuki-exec-${++this.#execCount}.pid`;
-    const signal = request.signal ? AbortSignal.any([request.signal, this.#disposed.signal]) : this.#disposed.signal;
+    // One controller per exec, unhooked afterwards (AbortSignal.any keeps listeners on the long-lived
+    // dispose signal alive on Node 20).
+    const cancel = new AbortController();
+    const onCancel = () => cancel.abort();
+    request.signal?.addEventListener("abort", onCancel, { once: true });
+    this.#disposed.signal.addEventListener("abort", onCancel, { once: true });
+    try {
+      return await this.#run(request.command, cwd, env, timeoutMs, cancel.signal);
+    } finally {
+      request.signal?.removeEventListener("abort", onCancel);
+      this.#disposed.signal.removeEventListener("abort", onCancel);
+    }
+  }
 
+  async #run(command: string, cwd: string, env: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecResult> {
+    const pidFile = `/tmp/.tanuki-exec-${++this.#execCount}.pid`;
     const started = performance.now();
     const raw = await runDockerExec(this.#container, {
-      argv: buildExecArgv({ command: request.command, cwd, timeoutMs, pidFile, umask: this.#umask }),
+      argv: buildExecArgv({ command, cwd, timeoutMs, pidFile, umask: this.#umask }),
       env,
       user: SANDBOX_USER,
       maxOutputBytes: this.#limits.maxOutputBytes,
