@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
-import { readCliEnv } from "../config/cli-env.js";
 import { createLocalEngine, type LocalEngine } from "../compose/create-local-engine.js";
+import { readCliEnv } from "../config/cli-env.js";
 import { UsageError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";

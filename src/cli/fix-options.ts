@@ -22,7 +22,8 @@ export interface FixFlags {
 function intFlag(name: string, value: string | undefined, scale = 1): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new ConfigError(`--${name} must be a positive number, got "${value}"`, [`--${name}`]);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new ConfigError(`--${name} must be a positive number, got "${value}"`, [`--${name}`]);
   return Math.round(number * scale);
 }
 

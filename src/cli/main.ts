@@ -1,8 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { isTanukiError } from "../core/errors.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
-import { type FixFlags, } from "./fix-options.js";
 import { runFixCommand } from "./fix-command.js";
+import type { FixFlags } from "./fix-options.js";
 
 /**
  * The `tanuki` command line. Thin: parses flags, calls a command function, maps errors to exit codes
@@ -30,7 +30,10 @@ export async function main(argv: string[]): Promise<number> {
     .description("Fix an issue in a local git repository and leave a tanuki/<slug> branch with the result")
     .argument("<repo>", "path of the git repository")
     .requiredOption("--issue <text|@file>", "the issue: text, or @path to a Markdown file (first line = title)")
-    .option("--model <path|uri>", "GGUF model path or URI (default: $TANUKI_MODEL, else a small code model downloaded on first use)")
+    .option(
+      "--model <path|uri>",
+      "GGUF model path or URI (default: $TANUKI_MODEL, else a small code model downloaded on first use)",
+    )
     .option("--out <dir>", "output folder for run.json, pr.md and trace.jsonl (default: ./.tanuki/runs/<time>)")
     .option("--max-attempts <n>", "max code→test→review attempts (default 3)")
     .option("--time-budget <minutes>", "wall-clock budget for the run (default 30)")

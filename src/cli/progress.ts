@@ -73,7 +73,11 @@ export class ProgressRenderer {
   private renderDownload(what: string, done: number, total?: number): void {
     if (!this.bar) {
       this.bar = new cliProgress.SingleBar(
-        { format: `downloading ${what} [{bar}] {percentage}% {value}/{total} MB`, stream: this.stream, noTTYOutput: !this.out.isTTY },
+        {
+          format: `downloading ${what} [{bar}] {percentage}% {value}/{total} MB`,
+          stream: this.stream,
+          noTTYOutput: !this.out.isTTY,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(Math.max(1, Math.round((total ?? done) / 1e6)), 0);

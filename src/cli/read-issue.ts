@@ -29,8 +29,11 @@ export async function readIssueArgument(value: string, cwd: string): Promise<Raw
   }
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   const first = lines.findIndex((line) => line.trim() !== "");
-  if (first === -1) throw new UsageError("The issue text is empty: pass --issue \"what is wrong\" or --issue @issue.md");
+  if (first === -1) throw new UsageError('The issue text is empty: pass --issue "what is wrong" or --issue @issue.md');
   const title = (lines[first] ?? "").replace(/^#+\s*/, "").trim();
-  const rest = lines.slice(first + 1).join("\n").trim();
+  const rest = lines
+    .slice(first + 1)
+    .join("\n")
+    .trim();
   return { title, body: rest === "" ? title : rest };
 }

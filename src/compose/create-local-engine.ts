@@ -4,8 +4,8 @@ import { TreeSitterExplorer } from "../context/tree-sitter-explorer.js";
 import type { RunEventListener } from "../core/events.js";
 import { LlamaCppModel } from "../llm/llama-cpp-model.js";
 import { resolveModel } from "../llm/resolve-model.js";
-import type { LoopDeps } from "../loop/loop-deps.js";
 import { JsonlTraceSink } from "../loop/jsonl-trace.js";
+import type { LoopDeps } from "../loop/loop-deps.js";
 import { DockerSandboxProvider } from "../sandbox/docker-sandbox.js";
 import { GitWorkspaceProvider } from "../workspace/git-workspace.js";
 

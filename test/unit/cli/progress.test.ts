@@ -12,7 +12,15 @@ describe("ProgressRenderer", () => {
     const renderer = new ProgressRenderer(out);
     renderer.onEvent({ type: "phase", phase: "explore", elapsedMs: 1_000 });
     renderer.onEvent({ type: "attempt", attempt: 2, maxAttempts: 3, elapsedMs: 61_000 });
-    renderer.onEvent({ type: "tests", which: "after", attempt: 2, passed: 4, failed: 1, exitCode: 1, elapsedMs: 65_000 });
+    renderer.onEvent({
+      type: "tests",
+      which: "after",
+      attempt: 2,
+      passed: 4,
+      failed: 1,
+      exitCode: 1,
+      elapsedMs: 65_000,
+    });
     renderer.onEvent({ type: "done", outcome: "not-fixed", reason: "budget", elapsedMs: 70_000 });
     expect(chunks).toEqual([
       "[0:01] explore\n",
