@@ -1,0 +1,58 @@
+import type { Logger } from "probot";
+import type { RunConfig } from "../config/run-config.js";
+import type { GitHubPort } from "../github/github-port.js";
+import type { JobQueue } from "./job-queue.js";
+import type { JobRunner } from "./job-runner.js";
+import type { JobStore } from "./job-store.js";
+
+/** Wall clock, injectable for tests. */
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+}
+
+/** Operator settings of the app (from the environment, see `config/app-env.ts`). */
+export interface AppSettings {
+  /** Folder for job folders (`<dataDir>/jobs/<id>/`); the job store lives here too. */
+  dataDir: string;
+  /** Least time between two edits of a status comment or check run, ms (the final edit is never delayed). */
+  statusIntervalMs: number;
+  /** Operator's run configuration: the defaults and the ceilings for `.github/tanuki.yml`. */
+  runConfig: RunConfig;
+  /**
+   * Git URL of a repository. Default: the payload's `clone_url` (`https://github.com/o/r.git`). Tests point it at
+   * a local bare repository.
+   */
+  remoteUrl?: (repo: { owner: string; repo: string; cloneUrl: string }) => string;
+}
+
+/** Everything handlers and jobs share. Built once by `tanukiApp`. */
+export interface AppContext {
+  runner: JobRunner;
+  store: JobStore;
+  queue: JobQueue;
+  clock: Clock;
+  settings: AppSettings;
+  log: Logger;
+  /** The GitHub port for one repository, authenticated as the installation. */
+  github(installationId: number, owner: string, repo: string): Promise<GitHubPort>;
+}
+
+/** A repository as the app addresses it. */
+export interface RepoTarget {
+  installationId: number;
+  owner: string;
+  repo: string;
+  cloneUrl: string;
+  defaultBranch: string;
+}
+
+/** `owner/repo#number`: the key of "one job per issue or pull request at a time". */
+export function jobKey(target: { owner: string; repo: string }, number: number): string {
+  return `${target.owner}/${target.repo}#${number}`;
+}
+
+/** The git URL to clone from and push to (without credentials). */
+export function remoteUrlOf(ctx: AppContext, target: RepoTarget): string {
+  return ctx.settings.remoteUrl?.(target) ?? target.cloneUrl;
+}

@@ -1,0 +1,96 @@
+import type { ApplicationFunction, Probot } from "probot";
+import { OctokitGitHub } from "../github/octokit-github.js";
+import type { AppContext, AppSettings, Clock } from "./app-context.js";
+import { type Background, onCheckRun, onIssueComment, onIssueLabeled, onPullRequest, onWorkflowRun } from "./handlers.js";
+import { JobQueue } from "./job-queue.js";
+import type { JobRunner } from "./job-runner.js";
+import type { JobStore } from "./job-store.js";
+import { recoverInterrupted } from "./recover-interrupted.js";
+
+export type { AppSettings, Clock } from "./app-context.js";
+export type { JobRunner } from "./job-runner.js";
+export type { JobStore } from "./job-store.js";
+
+/** What the app is built from. Tests pass a scripted runner and a store in a temporary folder. */
+export interface TanukiAppDeps {
+  /** The engine (fix loop, reviewer, debugger). */
+  runner: JobRunner;
+  /** Durable job state (`FileJobStore`). */
+  store: JobStore;
+  /** Default: `Date`. */
+  clock?: Clock;
+  settings: AppSettings & {
+    /** Jobs running at once (GPU slots). Default 1. */
+    concurrency?: number;
+  };
+}
+
+/** The Probot app function, plus what its owner needs to wait for it and stop it. */
+export type TanukiApp = ApplicationFunction & {
+  /** Resolves when no intake and no job is in flight (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  /** Resolves when interrupted jobs from a previous process have been reported (after the app was loaded). */
+  recovered(): Promise<string[]>;
+  /** Cancel every job (reported as cancelled) and wait for them to finish. */
+  dispose(): Promise<void>;
+};
+
+/**
+ * Tanuki as a Probot app. Handlers are thin: they drop bots, edited comments and redeliveries, then hand the
+ * event to an intake that runs after the webhook is acknowledged (parse command → check permission → enqueue →
+ * report). Events used: `issue_comment.created`, `issues.labeled`, `pull_request.{opened,reopened,
+ * ready_for_review,synchronize}`, `check_run.completed`, `workflow_run.completed` (see app.yml).
+ *
+ * On load it reports jobs a previous process left queued or running as interrupted.
+ */
+export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
+  const queue = new JobQueue(deps.settings.concurrency ?? 1);
+  const inFlight = new Set<Promise<void>>();
+  let recovery: Promise<string[]> = Promise.resolve([]);
+
+  const appFn = (app: Probot) => {
+    const log = app.log.child({ name: "tanuki" });
+    const ctx: AppContext = {
+      runner: deps.runner,
+      store: deps.store,
+      queue,
+      clock: deps.clock ?? { now: () => Date.now() },
+      settings: deps.settings,
+      log,
+      github: async (installationId, owner, repo) => new OctokitGitHub(await app.auth(installationId), owner, repo),
+    };
+    const bg: Background = (what, work) => {
+      const p = work()
+        .catch((err) => log.error({ err, event: what }, "webhook intake failed"))
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    };
+    app.on("issue_comment.created", (context) => onIssueComment(ctx, bg, context));
+    app.on("issues.labeled", (context) => onIssueLabeled(ctx, bg, context));
+    app.on(
+      ["pull_request.opened", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.synchronize"],
+      (context) => onPullRequest(ctx, bg, context),
+    );
+    app.on("check_run.completed", (context) => onCheckRun(ctx, bg, context));
+    app.on("workflow_run.completed", (context) => onWorkflowRun(ctx, bg, context));
+    recovery = recoverInterrupted(ctx).catch((err) => {
+      log.error({ err }, "could not report interrupted jobs");
+      return [];
+    });
+  };
+
+  const idle = async () => {
+    await recovery;
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    await queue.onIdle();
+    if (inFlight.size > 0) await idle();
+  };
+  return Object.assign(appFn, {
+    idle,
+    recovered: () => recovery,
+    dispose: async () => {
+      queue.cancelAll("Tanuki is shutting down");
+      await idle();
+    },
+  });
+}

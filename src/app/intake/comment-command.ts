@@ -1,0 +1,140 @@
+import type { RepoConfig } from "../../config/repo-config.js";
+import type { GitHubPort } from "../../github/github-port.js";
+import { renderStatusComment } from "../../github/status-comment.js";
+import { type AppContext, type RepoTarget, jobKey } from "../app-context.js";
+import { type Command, helpText } from "../commands.js";
+import { startJob } from "../job-lifecycle.js";
+import { fixIssueJob } from "../jobs/fix-issue.js";
+import { fixPrJob } from "../jobs/fix-pr.js";
+import { reviewPrJob } from "../jobs/review-pr.js";
+import { hasPermission } from "../permission.js";
+import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";
+
+/** A `/tanuki` command from a human, as the webhook describes it. */
+export interface CommentCommandInput {
+  target: RepoTarget;
+  /** Issue or pull request number. */
+  number: number;
+  isPullRequest: boolean;
+  commentId: number;
+  user: string;
+  command: Command;
+  issue: { title: string; body: string; url: string; labels: string[] };
+}
+
+/**
+ * Handle a command: react with `eyes`, pin the commit and read the config at it, check the user's permission,
+ * then answer (help, cancel) or start the job. Bots and redeliveries are filtered before this is called.
+ * @throws GitHubError when GitHub finally fails (logged by the caller)
+ */
+export async function handleCommentCommand(ctx: AppContext, input: CommentCommandInput): Promise<void> {
+  const { target, command } = input;
+  const github = await ctx.github(target.installationId, target.owner, target.repo);
+  await github.addReaction(input.commentId, "eyes");
+  const [permission, pinned] = await Promise.all([github.getPermission(input.user), pin(github, input)]);
+  const configResult = await repoConfigAt(github, pinned.configSha);
+  const minimum = configResult.ok ? configResult.config.minPermission : "write";
+  if (!hasPermission(permission, minimum)) {
+    await github.createComment(input.number, notAllowedText(input.user, minimum));
+    return;
+  }
+  const label = configResult.ok ? configResult.config.label : "tanuki";
+  if (command.kind === "help" || command.kind === "unknown") {
+    await github.createComment(input.number, helpText(label, command.kind === "unknown" ? command.name : undefined));
+    return;
+  }
+  if (command.kind === "cancel") {
+    const cancelled = ctx.queue.cancel(jobKey(target, input.number), `cancelled by @${input.user}`);
+    if (cancelled.length === 0) await github.createComment(input.number, "Nothing to cancel: no Tanuki job is running here.");
+    return;
+  }
+  if (!configResult.ok) {
+    await reportRejected(github, input.number, pinned.workSha, configProblemText(configResult.issues, pinned.configSha));
+    return;
+  }
+  const config = configResult.config;
+  const enabled = input.isPullRequest ? config.triggers.pullRequestComment : config.triggers.issueComment;
+  if (!enabled) {
+    await github.createComment(input.number, "Commands in comments are turned off in `.github/tanuki.yml` here.");
+    return;
+  }
+  const started = await startCommandJob(ctx, github, input, config, pinned);
+  if (!started) {
+    await github.createComment(
+      input.number,
+      "A Tanuki job is already running here; wait for it to finish or stop it with `/tanuki cancel`.",
+    );
+  }
+}
+
+interface Pinned {
+  /** Commit the job works on. */
+  workSha: string;
+  /** Commit the config is read from (the base for pull requests). */
+  configSha: string;
+  pr?: Awaited<ReturnType<GitHubPort["getPullRequest"]>>;
+}
+
+async function pin(github: GitHubPort, input: CommentCommandInput): Promise<Pinned> {
+  if (input.isPullRequest) {
+    const pr = await github.getPullRequest(input.number);
+    return { workSha: pr.headSha, configSha: pr.baseSha, pr };
+  }
+  const sha = await github.getBranchSha(input.target.defaultBranch);
+  return { workSha: sha, configSha: sha };
+}
+
+async function startCommandJob(
+  ctx: AppContext,
+  github: GitHubPort,
+  input: CommentCommandInput,
+  config: RepoConfig,
+  pinned: Pinned,
+): Promise<boolean> {
+  const { target, command } = input;
+  const base = { target, number: input.number, sha: pinned.workSha, requester: input.user, statusComment: true };
+  if (!pinned.pr && command.kind === "fix") {
+    if (!input.issue.labels.includes(config.label)) await github.addLabels(input.number, [config.label]);
+    const job = fixIssueJob(ctx, {
+      target,
+      issue: { number: input.number, title: input.issue.title, body: input.issue.body, url: input.issue.url },
+      instructions: command.instructions,
+      requester: input.user,
+      sha: pinned.workSha,
+      config,
+    });
+    return (await startJob(ctx, github, { ...base, kind: "fix-issue", title: `Fix for #${input.number}` }, job)).started;
+  }
+  if (!pinned.pr) {
+    await github.createComment(input.number, helpText(config.label, "review (on an issue)"));
+    return true;
+  }
+  const pr = pinned.pr;
+  if (command.kind === "review") {
+    const job = reviewPrJob(ctx, { target, pr, config });
+    const spec = {
+      ...base,
+      kind: "review" as const,
+      title: `Review of ${pr.headSha.slice(0, 7)}`,
+      supersedes: (j: { kind: string; sha: string }) => j.kind === "review" && j.sha !== pr.headSha,
+    };
+    return (await startJob(ctx, github, spec, job)).started;
+  }
+  if (pr.headRepo !== `${target.owner}/${target.repo}`) {
+    await github.createComment(input.number, "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.");
+    return true;
+  }
+  const job = fixPrJob(ctx, { target, pr, instructions: command.kind === "fix" ? command.instructions : undefined, requester: input.user, config });
+  return (await startJob(ctx, github, { ...base, kind: "fix-pr", title: `Fix of #${pr.number}` }, job)).started;
+}
+
+/** A status comment (and check run) saying why nothing runs. */
+async function reportRejected(github: GitHubPort, number: number, sha: string, text: string): Promise<void> {
+  const view = { jobId: "config", title: "Configuration problem", state: "rejected" as const, details: [text] };
+  const check = await github.createCheckRun(sha, {
+    conclusion: "failure",
+    title: "Invalid .github/tanuki.yml",
+    summary: text,
+  });
+  await github.createComment(number, renderStatusComment({ ...view, checkRunUrl: check.url }, Date.now()));
+}

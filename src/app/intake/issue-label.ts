@@ -1,0 +1,46 @@
+import type { AppContext, RepoTarget } from "../app-context.js";
+import { startJob } from "../job-lifecycle.js";
+import { fixIssueJob } from "../jobs/fix-issue.js";
+import { hasPermission } from "../permission.js";
+import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";
+
+/** A label added to an issue by a human. */
+export interface IssueLabelInput {
+  target: RepoTarget;
+  label: string;
+  user: string;
+  issue: { number: number; title: string; body: string; url: string };
+}
+
+/**
+ * Adding the configured label (default `tanuki`) to an issue starts a fix, like `/tanuki fix`. Other labels are
+ * ignored after one config read.
+ * @throws GitHubError when GitHub finally fails
+ */
+export async function handleIssueLabel(ctx: AppContext, input: IssueLabelInput): Promise<void> {
+  const { target } = input;
+  const github = await ctx.github(target.installationId, target.owner, target.repo);
+  const sha = await github.getBranchSha(target.defaultBranch);
+  const result = await repoConfigAt(github, sha);
+  const label = result.ok ? result.config.label : "tanuki";
+  if (input.label !== label || (result.ok && !result.config.triggers.issueLabel)) return;
+  const minimum = result.ok ? result.config.minPermission : "write";
+  if (!hasPermission(await github.getPermission(input.user), minimum)) {
+    await github.createComment(input.issue.number, notAllowedText(input.user, minimum));
+    return;
+  }
+  if (!result.ok) {
+    await github.createComment(input.issue.number, configProblemText(result.issues, sha));
+    return;
+  }
+  const job = fixIssueJob(ctx, { target, issue: input.issue, requester: input.user, sha, config: result.config });
+  const started = await startJob(
+    ctx,
+    github,
+    { kind: "fix-issue", target, number: input.issue.number, sha, requester: input.user, statusComment: true, title: `Fix for #${input.issue.number}` },
+    job,
+  );
+  if (!started.started) {
+    await github.createComment(input.issue.number, "A Tanuki job is already running on this issue.");
+  }
+}

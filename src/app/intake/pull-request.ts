@@ -1,0 +1,60 @@
+import picomatch from "picomatch";
+import type { PullRequestInfo } from "../../github/github-port.js";
+import type { AppContext, RepoTarget } from "../app-context.js";
+import { startJob } from "../job-lifecycle.js";
+import { reviewPrJob } from "../jobs/review-pr.js";
+import { hasPermission } from "../permission.js";
+import { configProblemText, repoConfigAt } from "./repo-config-at.js";
+
+/** A `pull_request` event that may start an automatic review. */
+export interface PullRequestEventInput {
+  target: RepoTarget;
+  action: "opened" | "reopened" | "ready_for_review" | "synchronize";
+  /** Who caused the event (the pusher on synchronize). */
+  user: string;
+  pr: PullRequestInfo;
+}
+
+/**
+ * Automatic review: read the config at the base commit, apply its filters (enabled, events, drafts, base
+ * branches), require the configured permission from whoever caused the event, then queue a review. A newer push
+ * supersedes (cancels) a review still running for an older SHA.
+ * @throws GitHubError when GitHub finally fails
+ */
+export async function handlePullRequest(ctx: AppContext, input: PullRequestEventInput): Promise<void> {
+  const { target, pr } = input;
+  const github = await ctx.github(target.installationId, target.owner, target.repo);
+  const result = await repoConfigAt(github, pr.baseSha);
+  if (!result.ok) {
+    await github.createCheckRun(pr.headSha, {
+      conclusion: "failure",
+      title: "Invalid .github/tanuki.yml",
+      summary: configProblemText(result.issues, pr.baseSha),
+    });
+    return;
+  }
+  const review = result.config.autoReview;
+  if (!review.enabled || !review.events.includes(input.action)) return;
+  if (pr.draft && review.skipDrafts) return;
+  if (review.baseBranches.length > 0 && !picomatch(review.baseBranches)(pr.baseRef)) return;
+  if (!hasPermission(await github.getPermission(input.user), result.config.minPermission)) {
+    ctx.log.info({ pr: pr.number, user: input.user }, "automatic review skipped: not enough permission");
+    return;
+  }
+  await startJob(
+    ctx,
+    github,
+    {
+      kind: "review",
+      target,
+      number: pr.number,
+      sha: pr.headSha,
+      requester: input.user,
+      title: `Review of ${pr.headSha.slice(0, 7)}`,
+      statusComment: false,
+      whenBusy: "wait",
+      supersedes: (existing) => existing.kind === "review" && existing.sha !== pr.headSha,
+    },
+    reviewPrJob(ctx, { target, pr, config: result.config }),
+  );
+}

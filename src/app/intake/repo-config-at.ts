@@ -1,0 +1,24 @@
+import { REPO_CONFIG_PATH, type RepoConfigResult, parseRepoConfig } from "../../config/repo-config.js";
+import type { GitHubPort } from "../../github/github-port.js";
+
+/** Read and validate `.github/tanuki.yml` at a commit (defaults when the file does not exist). */
+export async function repoConfigAt(github: GitHubPort, sha: string): Promise<RepoConfigResult> {
+  return parseRepoConfig(await github.getFile(REPO_CONFIG_PATH, sha));
+}
+
+/** Markdown that reports an invalid `.github/tanuki.yml`: every problem with its key path; nothing ran. */
+export function configProblemText(issues: string[], sha: string): string {
+  return [
+    `\`${REPO_CONFIG_PATH}\` at ${sha.slice(0, 7)} is invalid, so nothing was run (Tanuki never runs on a half-valid configuration):`,
+    issues.map((issue) => `- \`${issue.replace(/`/g, "'")}\``).join("\n"),
+    "Fix the file and ask again.",
+  ].join("\n\n");
+}
+
+/** The one polite reply to a user without enough permission. */
+export function notAllowedText(user: string, minimum: string): string {
+  return (
+    `Thanks for the interest, @${user}! Tanuki only takes requests from people with \`${minimum}\` permission ` +
+    "on this repository, so nothing was started. A maintainer can run the command for you."
+  );
+}

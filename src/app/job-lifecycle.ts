@@ -1,0 +1,174 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { isTanukiError } from "../core/errors.js";
+import type { CheckRunUpdate, GitHubPort } from "../github/github-port.js";
+import { type JobView, renderStatusComment } from "../github/status-comment.js";
+import { type AppContext, type RepoTarget, jobKey } from "./app-context.js";
+import type { QueuedJob } from "./job-queue.js";
+import type { JobKind, JobRecord } from "./job-store.js";
+import { ProgressReporter } from "./progress-reporter.js";
+
+/** How a job ended, as the status comment and the check run show it. */
+export interface JobOutcome {
+  state: "succeeded" | "failed" | "cancelled";
+  /** Markdown paragraphs for the status comment. */
+  details: string[];
+  check: Omit<CheckRunUpdate, "summary" | "title"> & { conclusion: NonNullable<CheckRunUpdate["conclusion"]>; summary?: string };
+}
+
+/** What a job's work function receives. */
+export interface JobArgs {
+  signal: AbortSignal;
+  reporter: ProgressReporter;
+  /** Empty folder for this job (clones go here); removed afterwards. */
+  folder: string;
+  github: GitHubPort;
+  record: JobRecord;
+}
+
+/** What to start. */
+export interface JobSpec {
+  kind: JobKind;
+  target: RepoTarget;
+  /** Issue or pull request number. */
+  number: number;
+  /** Commit the check run goes on and the job works from. */
+  sha: string;
+  requester?: string;
+  /** Shown in the status comment and the check run, e.g. `Fix for #12`. */
+  title: string;
+  /** Create a status comment on the issue/PR (commands); automatic jobs report on the check run only. */
+  statusComment: boolean;
+  whenBusy?: "refuse" | "wait";
+  supersedes?: (existing: QueuedJob) => boolean;
+}
+
+/** Result of {@link startJob}: started, or refused because another job holds the issue/PR. */
+export type StartResult = { started: true; jobId: string; done: Promise<void> } | { started: false; busy: QueuedJob };
+
+/**
+ * Reserve the issue/PR in the queue, create the check run (and status comment), record the job durably, and run
+ * `work` when a slot is free. The job's outcome, a cancellation or a crash is written to the status comment and
+ * check run; GitHub failures while reporting are logged.
+ *
+ * @throws GitHubError when the check run or status comment cannot be created (nothing is queued then)
+ */
+export async function startJob(
+  ctx: AppContext,
+  github: GitHubPort,
+  spec: JobSpec,
+  work: (args: JobArgs) => Promise<JobOutcome>,
+): Promise<StartResult> {
+  const { target } = spec;
+  const key = jobKey(target, spec.number);
+  const id = `${target.owner}-${target.repo}-${spec.number}-${spec.kind}-${randomBytes(4).toString("hex")}`;
+  let ready: (value: { record: JobRecord; reporter: ProgressReporter } | undefined) => void = () => undefined;
+  const prepared = new Promise<{ record: JobRecord; reporter: ProgressReporter } | undefined>((r) => {
+    ready = r;
+  });
+  const submitted = ctx.queue.submit(
+    { id, key, kind: spec.kind, sha: spec.sha },
+    async (signal) => {
+      const prep = await prepared;
+      if (prep) await runJob(ctx, github, prep.record, prep.reporter, signal, work);
+    },
+    { whenBusy: spec.whenBusy, supersedes: spec.supersedes },
+  );
+  if (!submitted.accepted) return { started: false, busy: submitted.existing };
+  try {
+    const now = ctx.clock.now();
+    const view: JobView = { jobId: id, title: spec.title, state: "queued", details: [] };
+    const check = await github.createCheckRun(spec.sha, {
+      status: "queued",
+      title: spec.title,
+      summary: renderStatusComment(view, now),
+    });
+    view.checkRunUrl = check.url;
+    const comment = spec.statusComment ? await github.createComment(spec.number, renderStatusComment(view, now)) : undefined;
+    const record: JobRecord = {
+      id,
+      kind: spec.kind,
+      key,
+      state: "queued",
+      installationId: target.installationId,
+      owner: target.owner,
+      repo: target.repo,
+      number: spec.number,
+      requester: spec.requester,
+      sha: spec.sha,
+      title: spec.title,
+      statusCommentId: comment?.id,
+      checkRunId: check.id,
+      checkRunUrl: check.url,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await ctx.store.putJob(record);
+    const reporter = new ProgressReporter({
+      github,
+      view,
+      commentId: comment?.id,
+      checkRunId: check.id,
+      minIntervalMs: ctx.settings.statusIntervalMs,
+      now: () => ctx.clock.now(),
+      onError: (err) => ctx.log.warn({ err, jobId: id }, "status update failed"),
+    });
+    ready({ record, reporter });
+  } catch (err) {
+    ready(undefined);
+    throw err;
+  }
+  return { started: true, jobId: id, done: submitted.job.done };
+}
+
+async function runJob(
+  ctx: AppContext,
+  github: GitHubPort,
+  record: JobRecord,
+  reporter: ProgressReporter,
+  signal: AbortSignal,
+  work: (args: JobArgs) => Promise<JobOutcome>,
+): Promise<void> {
+  const folder = join(ctx.settings.dataDir, "jobs", record.id);
+  const log = ctx.log.child({ jobId: record.id });
+  let outcome: JobOutcome;
+  try {
+    if (signal.aborted) throw signal.reason;
+    const startedAt = ctx.clock.now();
+    await ctx.store.updateJob(record.id, { state: "running" });
+    reporter.update({ state: "running", startedAt });
+    await mkdir(folder, { recursive: true });
+    outcome = await work({ signal, reporter, folder, github, record });
+  } catch (err) {
+    if (signal.aborted) {
+      outcome = cancelledOutcome(signal);
+    } else {
+      log.error({ err }, "job failed");
+      const what = isTanukiError(err) ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      outcome = {
+        state: "failed",
+        details: [`Tanuki stopped with an error: ${what}`],
+        check: { conclusion: "failure" },
+      };
+    }
+  } finally {
+    await rm(folder, { recursive: true, force: true }).catch(() => undefined);
+  }
+  const detail = outcome.details[0];
+  await ctx.store.updateJob(record.id, { state: outcome.state, detail }).catch((err) => log.warn({ err }, "job store"));
+  try {
+    await reporter.finish(
+      { state: outcome.state, details: outcome.details },
+      { ...outcome.check, title: `${record.kind === "review" ? "Review" : "Job"} ${outcome.state}: ${reporter.current().title}` },
+    );
+  } catch (err) {
+    log.error({ err }, "could not report the job's outcome on GitHub");
+  }
+}
+
+/** The outcome of an aborted job, with the abort's reason (`cancelled by @x`, `superseded by newer commit ...`). */
+export function cancelledOutcome(signal: AbortSignal): JobOutcome {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? "cancelled");
+  return { state: "cancelled", details: [`Cancelled: ${reason}.`], check: { conclusion: "cancelled" } };
+}

@@ -1,0 +1,112 @@
+import { testsPassed } from "../../core/test-report.js";
+import type { RunResult } from "../../core/run-result.js";
+import { findingsToAnnotations } from "../../github/check-run-output.js";
+import { pushBranch } from "../../github/git-remote.js";
+import type { GitHubPort } from "../../github/github-port.js";
+import type { JobOutcome } from "../job-lifecycle.js";
+
+/** Branch name from a title: lower-case words joined by `-`, at most 40 characters. */
+export function slugify(text: string): string {
+  const slug = text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40)
+    .replace(/-+$/, "");
+  return slug || "fix";
+}
+
+/** Where a fix result goes: a new pull request, or a commit on an existing `tanuki/...` branch. */
+export type FixDestination =
+  | { kind: "pull-request"; branch: string; base: string; requester?: string }
+  | { kind: "push"; branch: string };
+
+/** Inputs of {@link publishFix}. */
+export interface PublishFixInput {
+  github: GitHubPort;
+  result: RunResult;
+  repoDir: string;
+  remoteUrl: string;
+  destination: FixDestination;
+  signal: AbortSignal;
+}
+
+/**
+ * Publish a run's result: push its branch with a fresh installation token, then open the pull request from the
+ * engine's title/body (draft when the engine says so or when the run did not end `fixed`) and ask the requester
+ * for review; or push a commit onto an existing Tanuki branch. Runs without a result explain what was tried.
+ *
+ * @throws GitError / GitHubError when pushing or opening the pull request fails
+ */
+export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
+  const { github, result, destination } = input;
+  const annotations = findingsToAnnotations(result.findings);
+  if (result.outcome === "cancelled") {
+    return { state: "cancelled", details: [`Cancelled: ${result.reason}`], check: { conclusion: "cancelled" } };
+  }
+  if (!result.headSha || !result.branch || (destination.kind === "pull-request" && !result.pullRequest)) {
+    return { state: "failed", details: explainFailure(result), check: { conclusion: "failure", annotations } };
+  }
+  const token = await github.installationToken();
+  const remote = { url: input.remoteUrl, token };
+  if (destination.kind === "push") {
+    await pushBranch({ remote, repoDir: input.repoDir, sha: result.headSha, branch: destination.branch, signal: input.signal });
+    return {
+      state: result.outcome === "fixed" ? "succeeded" : "failed",
+      details: [`Pushed ${result.headSha.slice(0, 7)} to \`${destination.branch}\`: ${result.reason}`, ...testLine(result)],
+      check: { conclusion: result.outcome === "fixed" ? "success" : "neutral", annotations },
+    };
+  }
+  const draftPr = result.pullRequest as NonNullable<RunResult["pullRequest"]>;
+  await pushBranch({
+    remote,
+    repoDir: input.repoDir,
+    sha: result.headSha,
+    branch: destination.branch,
+    force: true,
+    signal: input.signal,
+  });
+  const draft = draftPr.draft || result.outcome !== "fixed";
+  const pr = await github.createPullRequest({
+    title: draftPr.title,
+    body: draftPr.body,
+    head: destination.branch,
+    base: destination.base,
+    draft,
+  });
+  if (destination.requester) await github.requestReviewers(pr.number, [destination.requester]);
+  return {
+    state: "succeeded",
+    details: [
+      `Opened ${draft ? "draft " : ""}pull request [#${pr.number}](${pr.url}) from \`${destination.branch}\`: ${result.reason}`,
+      ...testLine(result),
+    ],
+    check: { conclusion: draft ? "neutral" : "success", annotations },
+  };
+}
+
+/** A clear failure explanation: why, and what each attempt tried. */
+export function explainFailure(result: RunResult): string[] {
+  const lines = [`Tanuki could not produce a fix (${result.outcome}): ${result.reason}`];
+  if (result.error) lines.push(`Error: \`${result.error.message.replace(/`/g, "'")}\``);
+  if (result.attempts.length > 0) {
+    lines.push(
+      ["What was tried:", ...result.attempts.map((a) => {
+        const tests = a.tests ? `, tests exit ${a.tests.exitCode}${a.tests.failed !== undefined ? ` (${a.tests.failed} failed)` : ""}` : "";
+        return `- attempt ${a.attempt}: ${a.edits.length} edit(s)${tests}${a.failureReason ? `: ${a.failureReason}` : ""}`;
+      })].join("\n"),
+    );
+  }
+  const rca = result.rcas.at(-1);
+  if (rca) lines.push(`Root cause (attempt ${rca.attempt}): ${rca.rootCause}\n\nNext step: ${rca.nextAttemptAdvice}`);
+  return lines;
+}
+
+function testLine(result: RunResult): string[] {
+  if (!result.tests) return [];
+  const fmt = (t: { passed?: number; failed?: number; exitCode: number }) =>
+    t.passed !== undefined || t.failed !== undefined ? `${t.passed ?? 0} passed / ${t.failed ?? 0} failed` : `exit ${t.exitCode}`;
+  const { before, after } = result.tests;
+  return [`Tests: before ${fmt(before)}, after ${fmt(after)}${testsPassed(after) ? " ✅" : ""}`];
+}

@@ -1,0 +1,74 @@
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { run } from "probot";
+import { type AppEnv, readAppEnv } from "../config/app-env.js";
+import { defaultRunConfig } from "../config/run-config.js";
+import { ConfigError } from "../core/errors.js";
+import { FileJobStore } from "./file-job-store.js";
+import { tanukiApp } from "./index.js";
+import type { JobRunner } from "./job-runner.js";
+
+/** Builds the engine for the app; supplied by the composition root (`src/compose`). */
+export type CreateJobRunner = (env: AppEnv) => JobRunner | Promise<JobRunner>;
+
+/** Options of {@link startTanukiApp}. */
+export interface StartTanukiAppOptions {
+  /** The composition root's factory for the real engine. Called once, only when the app has credentials. */
+  createJobRunner: CreateJobRunner;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Start the GitHub App server with Probot's `run`: webhooks on `WEBHOOK_PATH` (default `/api/github/webhooks`),
+ * port `PORT` (default 3000). Without `APP_ID` and a private key (outside production) Probot serves its manifest
+ * setup flow instead, which registers the app from `app.yml` and writes the credentials to `.env`.
+ * SIGTERM cancels running jobs (reported as cancelled) and stops the server.
+ *
+ * @throws ConfigError when the environment is invalid
+ */
+export async function startTanukiApp(options: StartTanukiAppOptions): Promise<void> {
+  const envVars = options.env ?? process.env;
+  const env = readAppEnv(envVars);
+  const dataDir = resolve(env.TANUKI_DATA_DIR);
+  let app: ReturnType<typeof tanukiApp> | undefined;
+  const server = await run(
+    async (probot, opts) => {
+      const store = await FileJobStore.open(dataDir);
+      app = tanukiApp({
+        runner: await options.createJobRunner(env),
+        store,
+        settings: {
+          dataDir,
+          statusIntervalMs: env.TANUKI_STATUS_INTERVAL_MS,
+          runConfig: defaultRunConfig(),
+          concurrency: env.TANUKI_CONCURRENCY,
+        },
+      });
+      await app(probot, opts);
+    },
+    { env: envVars },
+  );
+  process.once("SIGTERM", () => {
+    void (async () => {
+      await app?.dispose();
+      await server.stop();
+      process.exit(0);
+    })();
+  });
+}
+
+/** Placeholder until the composition root supplies the engine: fails with instructions, never silently. */
+const engineNotComposed: CreateJobRunner = () => {
+  throw new ConfigError(
+    "No engine is composed for the GitHub App: start it through the composition root, which passes createJobRunner " +
+      "to startTanukiApp().",
+  );
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  startTanukiApp({ createJobRunner: engineNotComposed }).catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(2);
+  });
+}

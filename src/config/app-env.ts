@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ConfigError } from "../core/errors.js";
+
+/**
+ * Environment variables the GitHub App reads (Probot's own variables plus Tanuki's).
+ *
+ * - `APP_ID`, `PRIVATE_KEY` or `PRIVATE_KEY_PATH`, `WEBHOOK_SECRET`: the GitHub App's credentials. When `APP_ID`
+ *   or the key is missing (and `NODE_ENV` is not `production`), Probot starts its manifest setup flow instead
+ *   (see docs/github-app.md), so they are optional here.
+ * - `TANUKI_DATA_DIR`: where the job store (`jobs.json`) and job folders (`jobs/<id>/`) live. Default `./.tanuki`.
+ * - `TANUKI_CONCURRENCY`: jobs run at the same time (GPU slots). Default 1.
+ * - `TANUKI_STATUS_INTERVAL_MS`: least time between two edits of a status comment or check run, ms. Default 3000.
+ * - `TANUKI_WORK_TIMEOUT_MS`: hard cap on one job's wall time, ms (the run budget usually ends it first).
+ *   Default 2 hours.
+ * - `PORT`, `HOST`, `WEBHOOK_PATH`, `LOG_LEVEL`, `GHE_HOST`: read by Probot itself.
+ */
+export const AppEnv = z.object({
+  APP_ID: z.coerce.number().int().positive().optional(),
+  PRIVATE_KEY: z.string().min(1).optional(),
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  WEBHOOK_SECRET: z.string().min(1).optional(),
+  TANUKI_DATA_DIR: z.string().min(1).default(".tanuki"),
+  TANUKI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  TANUKI_STATUS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  TANUKI_WORK_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(2 * 60 * 60_000),
+  NODE_ENV: z.string().optional(),
+});
+export type AppEnv = z.infer<typeof AppEnv>;
+
+/**
+ * Validate the app's environment. In production (`NODE_ENV=production`) the credentials are required.
+ * @throws ConfigError listing every invalid or missing variable, one `NAME: problem` line each
+ */
+export function readAppEnv(env: NodeJS.ProcessEnv): AppEnv {
+  const parsed = AppEnv.safeParse(env);
+  const issues = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  if (parsed.success && parsed.data.NODE_ENV === "production") {
+    const data = parsed.data;
+    if (data.APP_ID === undefined) issues.push("APP_ID: required in production (the GitHub App's id)");
+    if (!data.PRIVATE_KEY && !data.PRIVATE_KEY_PATH) {
+      issues.push("PRIVATE_KEY: required in production (or PRIVATE_KEY_PATH, the path of the app's .pem file)");
+    }
+    if (!data.WEBHOOK_SECRET) issues.push("WEBHOOK_SECRET: required in production (the app's webhook secret)");
+  }
+  if (issues.length > 0 || !parsed.success) {
+    throw new ConfigError(`Invalid environment for the GitHub App:\n  ${issues.join("\n  ")}`, issues);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,92 @@
+import type { Permission } from "../config/repo-config.js";
+
+/** One annotation on a check run (GitHub allows 50 per request; the adapter sends them in batches). */
+export interface CheckAnnotation {
+  path: string;
+  /** 1-based lines of the new file. */
+  startLine: number;
+  endLine: number;
+  level: "notice" | "warning" | "failure";
+  title: string;
+  message: string;
+}
+
+/** What a check run shows; `conclusion` set means completed. */
+export interface CheckRunUpdate {
+  status?: "queued" | "in_progress" | "completed";
+  conclusion?: "success" | "failure" | "neutral" | "cancelled" | "action_required";
+  title: string;
+  /** Markdown, capped at 65,535 characters by GitHub (the adapter truncates). */
+  summary: string;
+  annotations?: CheckAnnotation[];
+}
+
+/** An inline review comment on the new side of a pull request's diff. */
+export interface ReviewComment {
+  path: string;
+  /** 1-based line in the new file; must be part of the pull request's diff. */
+  line: number;
+  body: string;
+}
+
+/** The facts about a pull request that jobs need. */
+export interface PullRequestInfo {
+  number: number;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: "open" | "closed";
+  headSha: string;
+  headRef: string;
+  /** `owner/name` of the head repository; differs from the base for forks. */
+  headRepo: string;
+  baseSha: string;
+  baseRef: string;
+  author: string;
+  url: string;
+}
+
+/**
+ * The GitHub port: every GitHub API call the app makes, for one repository and one installation.
+ * The Octokit implementation is `OctokitGitHub`; Octokit's retry and throttling plugins retry 5xx answers and
+ * rate limits underneath it.
+ *
+ * @throws GitHubError (code `github`, with the status and the Octokit error as `cause`) when a call finally fails
+ */
+export interface GitHubPort {
+  readonly owner: string;
+  readonly repo: string;
+  addReaction(commentId: number, content: "eyes" | "+1" | "confused"): Promise<void>;
+  /** The user's permission on the repository from the collaborator-permission API (`none` for strangers). */
+  getPermission(username: string): Promise<Permission>;
+  /** SHA a branch points at now. */
+  getBranchSha(branch: string): Promise<string>;
+  /** Text of a file at a commit, or undefined when it does not exist there. */
+  getFile(path: string, ref: string): Promise<string | undefined>;
+  createComment(issueNumber: number, body: string): Promise<{ id: number; url: string }>;
+  updateComment(commentId: number, body: string): Promise<void>;
+  addLabels(issueNumber: number, labels: string[]): Promise<void>;
+  /** Create the `Tanuki` check run on a commit. */
+  createCheckRun(headSha: string, update: CheckRunUpdate): Promise<{ id: number; url: string }>;
+  updateCheckRun(checkRunId: number, update: CheckRunUpdate): Promise<void>;
+  getPullRequest(pullNumber: number): Promise<PullRequestInfo>;
+  createPullRequest(input: {
+    title: string;
+    body: string;
+    head: string;
+    base: string;
+    draft: boolean;
+  }): Promise<{ number: number; url: string }>;
+  requestReviewers(pullNumber: number, logins: string[]): Promise<void>;
+  /** Post one review (event COMMENT) with inline comments, on `commitId`. */
+  createReview(
+    pullNumber: number,
+    input: { commitId: string; body: string; comments: ReviewComment[] },
+  ): Promise<{ id: number; url: string }>;
+  /** Plain-text log of one Actions job. */
+  getJobLog(jobId: number): Promise<string>;
+  /** Jobs of a workflow run that failed (latest attempt). */
+  listFailedJobs(runId: number): Promise<{ id: number; name: string }[]>;
+  /** A fresh installation access token, for git over HTTPS. Never log it. */
+  installationToken(): Promise<string>;
+}

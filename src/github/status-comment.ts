@@ -1,0 +1,73 @@
+import type { Phase } from "../core/run-result.js";
+
+/** Lifecycle of a job as the status comment shows it. */
+export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "rejected";
+
+/** What the status comment and the check run summary show; built from run events by the app. */
+export interface JobView {
+  jobId: string;
+  /** E.g. `Fix for #12`, `Review of abc1234`. */
+  title: string;
+  state: JobState;
+  phase?: Phase;
+  attempt?: number;
+  maxAttempts?: number;
+  /** Latest test counts (`after` replaces `before`). */
+  tests?: { which: "before" | "after"; passed?: number; failed?: number; exitCode: number };
+  /** Epoch ms when the job started running; elapsed time is shown from it. */
+  startedAt?: number;
+  checkRunUrl?: string;
+  /** Markdown paragraphs shown under the state line (the result, the failure explanation, config problems). */
+  details: string[];
+}
+
+const STATE_LABEL: Record<JobState, string> = {
+  queued: "⏳ queued",
+  running: "🏃 running",
+  succeeded: "✅ done",
+  failed: "❌ failed",
+  cancelled: "🛑 cancelled",
+  interrupted: "⚠️ interrupted",
+  rejected: "⚠️ not started",
+};
+
+/** Marker that identifies Tanuki's status comment for a job. */
+export function statusMarker(jobId: string): string {
+  return `<!-- tanuki-status ${jobId} -->`;
+}
+
+/**
+ * Markdown of the status comment: title, one state line (phase, attempt, tests, elapsed), the check run link,
+ * then the details.
+ * @param now epoch ms used for the elapsed time
+ */
+export function renderStatusComment(view: JobView, now: number): string {
+  const facts = [`**${STATE_LABEL[view.state]}**`];
+  if (view.state === "running" && view.phase) facts.push(`phase \`${view.phase}\``);
+  if (view.attempt !== undefined) facts.push(`attempt ${view.attempt}${view.maxAttempts ? `/${view.maxAttempts}` : ""}`);
+  if (view.tests) {
+    const t = view.tests;
+    const counts =
+      t.passed !== undefined || t.failed !== undefined
+        ? `${t.passed ?? 0} passed, ${t.failed ?? 0} failed`
+        : `exit code ${t.exitCode}`;
+    facts.push(`tests (${t.which}): ${counts}`);
+  }
+  if (view.startedAt !== undefined) facts.push(`elapsed ${formatDuration(now - view.startedAt)}`);
+  const lines = [`### 🦝 Tanuki: ${view.title}`, facts.join(" · ")];
+  if (view.checkRunUrl) lines.push(`[Check run](${view.checkRunUrl})`);
+  lines.push(...view.details);
+  lines.push(statusMarker(view.jobId));
+  return lines.join("\n\n");
+}
+
+/** `1h 02m`, `3m 07s`, `12s`. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m ${String(s).padStart(2, "0")}s`;
+  return `${s}s`;
+}
