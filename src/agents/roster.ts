@@ -81,7 +81,8 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
   {
     id: "tanuki-reviewer",
     role: "reviewer",
-    description: "Adversarial reviewer: attacks a change to find logic errors, edge cases, security and test weakening.",
+    description:
+      "Adversarial reviewer: attacks a change to find logic errors, edge cases, security and test weakening.",
     systemPrompt:
       "You are Tanuki's adversarial reviewer. Your only job is to find flaws in the change: logic errors, missed edge " +
       "cases, security problems, and tests that were deleted, skipped or weakened. Each finding names the file, the " +

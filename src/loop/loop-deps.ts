@@ -1,6 +1,7 @@
+import type { RosterEntry } from "../agents/roster.js";
+import type { Explorer } from "../context/repo-facts.js";
 import type { RunEventListener } from "../core/events.js";
 import type { TraceSink } from "../core/trace.js";
-import type { Explorer } from "../context/repo-facts.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import type { SandboxProvider } from "../sandbox/sandbox.js";
 import type { WorkspaceProvider } from "../workspace/workspace.js";
@@ -21,4 +22,11 @@ export interface LoopDeps {
   workRoot: string;
   /** Monotonic clock in ms; injectable for tests. Default `performance.now()`. */
   now?: () => number;
+  /**
+   * Agent roster (system prompts, sampling, token caps). Default `DEFAULT_ROSTER`. Small models and tests pass a
+   * roster with smaller `maxTokens` (see `capRosterTokens`).
+   */
+  roster?: readonly RosterEntry[];
+  /** Token budget of the briefing given to each agent. Default 3,000; small-context models need less. */
+  briefingTokens?: number;
 }

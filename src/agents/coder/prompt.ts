@@ -3,13 +3,12 @@ import type { PlanStep } from "../../core/plan.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
-  briefingSection,
   buildMessages,
   type FileText,
   filesSection,
   findingsSection,
   type IssueText,
-  issueSection,
+  issueAndBriefing,
   rcaSection,
   untrusted,
 } from "../shared/prompt-parts.js";
@@ -39,8 +38,7 @@ const INSTRUCTIONS =
 
 /** Builds the coder's messages; the issue, files, findings, RCA and edit problems are fenced as data. */
 export function buildCoderMessages(entry: RosterEntry, input: CoderInput): ChatMessage[] {
-  const step =
-    `Plan: ${input.planSummary}\nStep: ${input.step.intent}\nFiles: ${input.step.files.join(", ") || "(none named)"}`;
+  const step = `Plan: ${input.planSummary}\nStep: ${input.step.intent}\nFiles: ${input.step.files.join(", ") || "(none named)"}`;
   const problems =
     input.editProblems.length > 0
       ? `## Your previous edits did not apply: fix them (copy SEARCH text exactly from the files shown)\n${untrusted(
@@ -49,8 +47,7 @@ export function buildCoderMessages(entry: RosterEntry, input: CoderInput): ChatM
         )}`
       : "";
   return buildMessages(entry, INSTRUCTIONS, [
-    issueSection(input.issue),
-    briefingSection(input.briefing),
+    issueAndBriefing(input.issue, input.briefing),
     rcaSection(input.rcas),
     findingsSection("Open review findings to resolve", input.openFindings),
     filesSection("Current content of the step's files", input.files),

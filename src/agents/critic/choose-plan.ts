@@ -1,5 +1,11 @@
 import type { Plan, PlanCritique, PlanDecision } from "../../core/plan.js";
-import type { CritiqueOutput } from "./schema.js";
+
+/** The critic's answer as `choosePlan` accepts it (the schema's output, or anything looser). */
+export interface CritiqueAnswer {
+  critiques: { planIndex: number; strengths: string; weaknesses: string; score: number }[];
+  chosenIndex: number;
+  reasons: string;
+}
 
 /**
  * Turns the critic's answer into a decision, trusting scores over the model's stated choice:
@@ -14,7 +20,7 @@ import type { CritiqueOutput } from "./schema.js";
  * @param candidates  the K candidate plans (at least one)
  * @throws Error when `candidates` is empty (a programming error)
  */
-export function choosePlan(candidates: readonly Plan[], answer: CritiqueOutput): PlanDecision {
+export function choosePlan(candidates: readonly Plan[], answer: CritiqueAnswer): PlanDecision {
   if (candidates.length === 0) throw new Error("choosePlan needs at least one candidate");
   const critiques: PlanCritique[] = [];
   for (const critique of answer.critiques) {
@@ -30,7 +36,7 @@ export function choosePlan(candidates: readonly Plan[], answer: CritiqueOutput):
   }
   critiques.sort((a, b) => a.planIndex - b.planIndex);
   const scoreOf = (index: number) => critiques.find((c) => c.planIndex === index)?.score ?? 0;
-  const usable = candidates.map((plan, index) => index).filter((index) => (candidates[index]?.steps.length ?? 0) > 0);
+  const usable = candidates.map((_, index) => index).filter((index) => (candidates[index]?.steps.length ?? 0) > 0);
   const pool = usable.length > 0 ? usable : candidates.map((_, index) => index);
   const top = Math.max(...pool.map(scoreOf));
   const tied = pool.filter((index) => scoreOf(index) === top);
@@ -47,7 +53,9 @@ export function choosePlan(candidates: readonly Plan[], answer: CritiqueOutput):
   const notes: string[] = [];
   if (!modelChoiceValid) notes.push(`the critic's choice (${modelChoice}) is not a candidate index`);
   else if (modelChoice !== chosenIndex) {
-    notes.push(`the critic chose plan ${modelChoice} (score ${scoreOf(modelChoice)}) but plan ${chosenIndex} scored higher`);
+    notes.push(
+      `the critic chose plan ${modelChoice} (score ${scoreOf(modelChoice)}) but plan ${chosenIndex} scored higher`,
+    );
   }
   if (tied.length > 1) notes.push(`plans ${tied.join(", ")} tied at score ${top}`);
   const reasons = [answer.reasons.trim(), ...notes.map((note) => `Note: ${note}.`)].filter(Boolean).join(" ");

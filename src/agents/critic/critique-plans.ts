@@ -19,7 +19,11 @@ export async function critiquePlans(
   signal?: AbortSignal,
 ): Promise<AgentResult<PlanDecision>> {
   if (input.candidates.length === 1) {
-    const decision = choosePlan(input.candidates, { critiques: [], chosenIndex: 0, reasons: "Only one candidate plan." });
+    const decision = choosePlan(input.candidates, {
+      critiques: [],
+      chosenIndex: 0,
+      reasons: "Only one candidate plan.",
+    });
     return { value: decision, usage: { promptTokens: 0, completionTokens: 0 }, raw: "", durationMs: 0 };
   }
   const answer = await callAgent(

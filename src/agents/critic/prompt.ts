@@ -1,7 +1,7 @@
 import type { Plan } from "../../core/plan.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
-import { briefingSection, buildMessages, type IssueText, issueSection, untrusted } from "../shared/prompt-parts.js";
+import { buildMessages, type IssueText, issueAndBriefing, untrusted } from "../shared/prompt-parts.js";
 
 /** What the critic sees: the issue, the briefing and every candidate plan. */
 export interface CriticInput {
@@ -27,8 +27,7 @@ export function renderPlan(plan: Plan): string {
 export function buildCriticMessages(entry: RosterEntry, input: CriticInput): ChatMessage[] {
   const plans = input.candidates.map((plan, i) => untrusted(`candidate plan ${i}`, `Plan ${i}: ${renderPlan(plan)}`));
   return buildMessages(entry, INSTRUCTIONS, [
-    issueSection(input.issue),
-    briefingSection(input.briefing),
+    issueAndBriefing(input.issue, input.briefing),
     `## Candidate plans (0-based)\n${plans.join("\n")}`,
   ]);
 }

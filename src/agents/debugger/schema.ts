@@ -8,7 +8,10 @@ export const RCA_SCHEMA_NAME = "RcaOutput";
 function build(scale: number) {
   return z.object({
     symptom: z.string().max(scaled(300, scale, 8)),
-    whys: z.array(z.string().max(scaled(240, scale, 8))).min(1).max(5),
+    whys: z
+      .array(z.string().max(scaled(240, scale, 8)))
+      .min(1)
+      .max(5),
     rootCause: z.string().max(scaled(300, scale, 8)),
     nextAttemptAdvice: z.string().max(scaled(400, scale, 8)),
   });

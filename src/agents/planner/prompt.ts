@@ -1,6 +1,6 @@
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
-import { briefingSection, buildMessages, type IssueText, issueSection, untrusted } from "../shared/prompt-parts.js";
+import { buildMessages, type IssueText, issueAndBriefing, untrusted } from "../shared/prompt-parts.js";
 
 /** What the planner sees for one candidate. */
 export interface PlannerInput {
@@ -32,8 +32,7 @@ export function buildPlannerMessages(entry: RosterEntry, input: PlannerInput): C
         )}`
       : "";
   return buildMessages(entry, INSTRUCTIONS, [
-    issueSection(input.issue),
-    briefingSection(input.briefing),
+    issueAndBriefing(input.issue, input.briefing),
     `## Agents a step may name\n${agents}`,
     earlier,
     `## Task\nWrite candidate plan ${input.candidateIndex + 1}.`,

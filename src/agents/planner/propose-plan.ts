@@ -29,7 +29,9 @@ export async function proposePlan(
     signal,
   );
   const steps = answer.value.steps.map((step) => ({
-    files: [...new Set(step.files.map((file) => file.trim().replace(/^(\.\/)+/, "")).filter((file) => file.length > 0))],
+    files: [
+      ...new Set(step.files.map((file) => file.trim().replace(/^(\.\/)+/, "")).filter((file) => file.length > 0)),
+    ],
     intent: step.intent.trim(),
     agent: step.agent.trim(),
   }));

@@ -11,7 +11,14 @@ function build(scale: number) {
     steps: z
       .array(
         z.object({
-          files: z.array(z.string().min(1).max(scaled(160, scale, 16))).max(scaled(4, scale)),
+          files: z
+            .array(
+              z
+                .string()
+                .min(1)
+                .max(scaled(160, scale, 16)),
+            )
+            .max(scaled(4, scale)),
           intent: z.string().max(scaled(300, scale, 16)),
           agent: z.string().max(scaled(40, scale, 16)),
         }),

@@ -44,6 +44,8 @@ export function buildReviewerMessages(entry: RosterEntry, input: ReviewerInput):
   return buildMessages(entry, INSTRUCTIONS, [
     issueSection(input.issue),
     `## Diff\n${untrusted("diff", head(input.diff || "(empty diff: no change was made)", input.maxDiffChars ?? 12_000))}`,
-    tests.length > 0 ? `## Test results (command: ${input.after?.command ?? input.before?.command})\n${untrusted("test results", tests.join("\n"))}` : "",
+    tests.length > 0
+      ? `## Test results (command: ${input.after?.command ?? input.before?.command})\n${untrusted("test results", tests.join("\n"))}`
+      : "",
   ]);
 }

@@ -35,6 +35,8 @@ export async function reviewChange(
     explanation: finding.explanation.trim(),
     ...(finding.suggestion.trim() ? { suggestion: finding.suggestion } : {}),
   }));
-  const verdict = findings.some((finding) => finding.severity === "blocking") ? "request-changes" : answer.value.verdict;
+  const verdict = findings.some((finding) => finding.severity === "blocking")
+    ? "request-changes"
+    : answer.value.verdict;
   return { ...answer, value: { verdict, findings, summary: answer.value.summary.trim() } };
 }

@@ -10,7 +10,10 @@ import { scaled } from "./answer-size.js";
 export function editItemSchema(scale: number) {
   return z.object({
     kind: z.enum(["search-replace", "write-file"]),
-    path: z.string().min(1).max(scaled(160, scale, 16)),
+    path: z
+      .string()
+      .min(1)
+      .max(scaled(160, scale, 16)),
     search: z.string().max(scaled(1500, scale, 8)),
     replace: z.string().max(scaled(2500, scale, 8)),
   });
@@ -25,7 +28,10 @@ export function toEdits(items: readonly EditItem[]): Edit[] {
   const seen = new Set<string>();
   const edits: Edit[] = [];
   for (const item of items) {
-    const path = item.path.trim().replaceAll("\\", "/").replace(/^(\.\/)+/, "");
+    const path = item.path
+      .trim()
+      .replaceAll("\\", "/")
+      .replace(/^(\.\/)+/, "");
     const edit: Edit =
       item.kind === "write-file"
         ? { kind: "write-file", path, content: item.replace }

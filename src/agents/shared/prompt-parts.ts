@@ -1,6 +1,6 @@
 import type { Finding, RootCauseAnalysis } from "../../core/finding.js";
-import type { ChatMessage } from "../../llm/chat-model.js";
 import { delimitUntrusted } from "../../intake/sanitize.js";
+import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 
 /** The issue as agents see it: already sanitized text (see intake/sanitize). */
@@ -46,16 +46,23 @@ export function filesSection(heading: string, files: readonly FileText[]): strin
   return `## ${heading}\n${files.map((file) => untrusted(`file ${file.path}`, file.content)).join("\n")}`;
 }
 
-/** The briefing from the context layer (repo map, world model, relevant files; it fences what it quotes). */
-export function briefingSection(briefing: string): string {
-  return briefing.trim() ? `## Repository briefing\n${briefing.trim()}` : "";
+/**
+ * The issue plus the briefing from the context layer. The briefing (context/briefing) already carries the fenced
+ * issue, the repository facts and map, the world model and relevant files; without one, the issue alone is fenced
+ * here.
+ */
+export function issueAndBriefing(issue: IssueText, briefing: string): string {
+  return briefing.trim() ? briefing.trim() : issueSection(issue);
 }
 
 /** Findings as fenced data (the reviewer's words are model output, hence data). */
 export function findingsSection(heading: string, findings: readonly Finding[]): string {
   if (findings.length === 0) return "";
   const text = findings
-    .map((f) => `- [${f.severity}] ${f.file}:${f.line}: ${f.explanation}${f.suggestion ? ` (suggestion: ${f.suggestion})` : ""}`)
+    .map(
+      (f) =>
+        `- [${f.severity}] ${f.file}:${f.line}: ${f.explanation}${f.suggestion ? ` (suggestion: ${f.suggestion})` : ""}`,
+    )
     .join("\n");
   return `## ${heading}\n${untrusted("review findings", text)}`;
 }

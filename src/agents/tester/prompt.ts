@@ -1,12 +1,11 @@
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
-  briefingSection,
   buildMessages,
   type FileText,
   filesSection,
   type IssueText,
-  issueSection,
+  issueAndBriefing,
   untrusted,
 } from "../shared/prompt-parts.js";
 
@@ -47,8 +46,7 @@ export function buildTesterMessages(entry: RosterEntry, input: TesterInput): Cha
       ? `## Your previous edits did not apply: fix them\n${untrusted("edit problems", input.editProblems.join("\n"))}`
       : "";
   return buildMessages(entry, INSTRUCTIONS, [
-    issueSection(input.issue),
-    briefingSection(input.briefing),
+    issueAndBriefing(input.issue, input.briefing),
     `## Test layout\n${untrusted("test layout", layout)}`,
     filesSection("Original files (before any change)", input.originalFiles),
     problems,

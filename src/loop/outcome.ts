@@ -1,0 +1,80 @@
+import type { Finding } from "../core/finding.js";
+import type { RunOutcome } from "../core/run-result.js";
+import { testsPassed } from "../core/test-report.js";
+import type { BudgetExhaustion } from "./budgets.js";
+import { type AttemptRecord, bestRecord, type RunState } from "./run-state.js";
+
+/** Why the attempt loop stopped. */
+export type LoopStop =
+  | { kind: "success" }
+  | { kind: "stuck"; reason: string }
+  | { kind: "no-tests"; reason: string }
+  | { kind: "budget"; exhaustion: BudgetExhaustion }
+  | { kind: "cancelled" }
+  | { kind: "error"; error: unknown };
+
+function describeBest(best: AttemptRecord | undefined): string {
+  if (!best) return "no attempt finished";
+  return `the best attempt (${best.result.attempt}) fell short: ${best.result.failureReason ?? "see the attempts"}`;
+}
+
+/**
+ * The run's outcome and one-sentence reason:
+ * `fixed` only when the best attempt succeeded (tests pass after, they failed before or a new test was added, no
+ * blocking finding open); else `cancelled`, `budget-exhausted` (attempts, wall clock or tokens spent), `error`
+ * (a crash) or `not-fixed` (stuck loop, no test command).
+ */
+export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOutcome; reason: string } {
+  const best = bestRecord(state);
+  if (stop.kind === "error") {
+    const message = stop.error instanceof Error ? stop.error.message : String(stop.error);
+    return { outcome: "error", reason: `The run crashed: ${message}` };
+  }
+  if (best?.succeeded) {
+    const evidence =
+      state.before && !testsPassed(state.before) ? "they failed before the change" : "a new test pins the issue";
+    return {
+      outcome: "fixed",
+      reason: `Attempt ${best.result.attempt} fixed the issue: the tests pass (${evidence}) and no blocking review finding is open.`,
+    };
+  }
+  const bestText = describeBest(best);
+  switch (stop.kind) {
+    case "cancelled":
+      return { outcome: "cancelled", reason: `The run was cancelled; ${bestText}.` };
+    case "budget":
+      return { outcome: "budget-exhausted", reason: `Stopped because ${stop.exhaustion.reason}; ${bestText}.` };
+    case "stuck":
+      return { outcome: "not-fixed", reason: `Stopped early because ${stop.reason}; ${bestText}.` };
+    case "no-tests":
+      return { outcome: "not-fixed", reason: `${stop.reason}; ${bestText}.` };
+    case "success":
+      return { outcome: "not-fixed", reason: `${bestText}.` };
+  }
+}
+
+function sameFinding(a: Finding, b: Finding): boolean {
+  const norm = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
+  return a.file === b.file && a.severity === b.severity && norm(a.explanation) === norm(b.explanation);
+}
+
+/**
+ * Findings to report: the best attempt's findings (still open) plus findings of earlier attempts that the best
+ * attempt's review no longer reports (marked `resolved`). Findings of attempts after the best belong to states
+ * that are not reported and are left out.
+ */
+export function reportedFindings(state: RunState): Finding[] {
+  const best = bestRecord(state);
+  if (!best) return [];
+  const open = best.result.findings.map((finding) => ({ ...finding, resolved: false }));
+  const resolved: Finding[] = [];
+  for (const record of state.attempts) {
+    if (record.result.attempt >= best.result.attempt) continue;
+    for (const finding of record.result.findings) {
+      if (open.some((kept) => sameFinding(kept, finding))) continue;
+      if (resolved.some((kept) => sameFinding(kept, finding))) continue;
+      resolved.push({ ...finding, resolved: true });
+    }
+  }
+  return [...open, ...resolved];
+}

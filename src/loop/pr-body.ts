@@ -1,0 +1,191 @@
+import type { Finding } from "../core/finding.js";
+import { PHASES, type RunResult } from "../core/run-result.js";
+import type { TestReport } from "../core/test-report.js";
+
+/** What the PR body needs beyond the RunResult. */
+export interface PullRequestBodyContext {
+  /** The aggregator's summary paragraph (model output, rendered as text). */
+  summary?: string;
+  /** Issue number: adds `Fixes #n`. */
+  issueNumber?: number;
+  /** Model identity for the usage section, e.g. a GGUF file name. */
+  modelName?: string;
+}
+
+/** Escapes a value for one markdown table cell: no pipes, no line breaks, no HTML, no @-mentions. */
+function cell(text: string | number | undefined): string {
+  if (text === undefined) return "–";
+  return String(text)
+    .replace(/\\/g, "\\\\")
+    .replace(/\|/g, "\\|")
+    .replace(/</g, "&lt;")
+    .replace(/@/g, "@\u200b")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
+}
+
+/** Plain text for a list item or paragraph: HTML neutralised, mentions defused, kept on one line. */
+function inline(text: string): string {
+  return text
+    .replace(/</g, "&lt;")
+    .replace(/@/g, "@\u200b")
+    .replace(/\s*\n\s*/g, " ")
+    .trim();
+}
+
+/** A fenced code block whose fence is longer than any backtick run inside `text`. */
+function codeBlock(text: string, language = ""): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}\n${text.replace(/\n+$/, "")}\n${fence}`;
+}
+
+function testRow(label: string, report: TestReport): string {
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  const exit = report.timedOut ? `${report.exitCode} (timed out)` : String(report.exitCode);
+  return `| ${label} | ${cell(exit)} | ${cell(report.passed)} | ${cell(report.failed)} | ${cell(report.errors)} | ${cell(report.skipped)} | ${seconds} s |`;
+}
+
+function findingLine(finding: Finding): string {
+  const where = `\`${finding.file.replace(/`/g, "'")}:${finding.line}\``;
+  const from = finding.attempt !== undefined ? ` (attempt ${finding.attempt})` : "";
+  const suggestion = finding.suggestion ? ` Suggestion: ${inline(finding.suggestion)}` : "";
+  return `- **${finding.severity}** ${where}${from}: ${inline(finding.explanation)}${suggestion}`;
+}
+
+function testsSection(result: RunResult): string[] {
+  const lines = ["## Tests", ""];
+  const best = result.attempts.find((attempt) => attempt.attempt === result.bestAttempt);
+  const before = result.tests?.before;
+  const after = result.tests?.after ?? best?.tests;
+  if (!before && !after) return [...lines, "No tests were run.", ""];
+  const command = after?.command ?? before?.command ?? "";
+  lines.push(`Command: \`${command.replace(/`/g, "'")}\``, "");
+  lines.push("| run | exit | passed | failed | errors | skipped | time |", "|---|---|---|---|---|---|---|");
+  if (before) lines.push(testRow("before (base)", before));
+  if (after) lines.push(testRow("after (this change)", after));
+  lines.push("");
+  if (after?.outputTail) {
+    lines.push(
+      "<details><summary>Output after the change (tail)</summary>",
+      "",
+      codeBlock(after.outputTail, "text"),
+      "",
+      "</details>",
+      "",
+    );
+  }
+  return lines;
+}
+
+function findingsSection(findings: readonly Finding[]): string[] {
+  const open = findings.filter((finding) => !finding.resolved);
+  const resolved = findings.filter((finding) => finding.resolved);
+  const lines = ["## Review findings", ""];
+  if (findings.length === 0) return [...lines, "The adversarial reviewer reported no findings.", ""];
+  lines.push(`### Open (${open.length})`, "", ...(open.length > 0 ? open.map(findingLine) : ["None."]), "");
+  lines.push(
+    `### Resolved (${resolved.length})`,
+    "",
+    ...(resolved.length > 0 ? resolved.map(findingLine) : ["None."]),
+    "",
+  );
+  return lines;
+}
+
+function rcaSection(result: RunResult): string[] {
+  if (result.rcas.length === 0) return [];
+  const lines = ["## Root-cause analysis", ""];
+  for (const rca of result.rcas) {
+    lines.push(`### Attempt ${rca.attempt}`, "", `- **Symptom:** ${inline(rca.symptom)}`);
+    for (const [index, why] of rca.whys.entries()) lines.push(`- **Why ${index + 1}:** ${inline(why)}`);
+    lines.push(`- **Root cause:** ${inline(rca.rootCause)}`, `- **Advice:** ${inline(rca.nextAttemptAdvice)}`, "");
+  }
+  return lines;
+}
+
+function attemptsSection(result: RunResult): string[] {
+  if (result.attempts.length === 0) return [];
+  const lines = [
+    "## Attempts",
+    "",
+    "| attempt | score | tests | blocking | outcome | time |",
+    "|---|---|---|---|---|---|",
+  ];
+  for (const attempt of result.attempts) {
+    const tests = attempt.tests
+      ? `exit ${attempt.tests.exitCode}, ${attempt.tests.passed ?? "?"} passed, ${attempt.tests.failed ?? "?"} failed`
+      : "not run";
+    const blocking = attempt.findings.filter((finding) => finding.severity === "blocking").length;
+    const mark = attempt.attempt === result.bestAttempt ? " (best)" : "";
+    const outcome = attempt.failureReason ?? "passed";
+    lines.push(
+      `| ${attempt.attempt}${mark} | ${attempt.score} | ${cell(tests)} | ${blocking} | ${cell(outcome)} | ${(attempt.durationMs / 1000).toFixed(1)} s |`,
+    );
+  }
+  return [...lines, ""];
+}
+
+function usageSection(result: RunResult, modelName: string | undefined): string[] {
+  const lines = ["## Model usage and timings", ""];
+  if (modelName) lines.push(`Model: \`${modelName.replace(/`/g, "'")}\``, "");
+  lines.push("| agent | calls | prompt tokens | completion tokens |", "|---|---|---|---|");
+  for (const [agent, usage] of Object.entries(result.usage.byAgent).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`| ${cell(agent)} | ${usage.calls} | ${usage.promptTokens} | ${usage.completionTokens} |`);
+  }
+  lines.push(
+    `| **total** | ${result.usage.calls} | ${result.usage.promptTokens} | ${result.usage.completionTokens} |`,
+    "",
+  );
+  lines.push("| phase | time |", "|---|---|");
+  for (const phase of PHASES) {
+    const ms = result.timings[phase];
+    if (ms !== undefined) lines.push(`| ${phase} | ${(ms / 1000).toFixed(1)} s |`);
+  }
+  lines.push(`| **total** | ${(result.timings.totalMs / 1000).toFixed(1)} s |`, "");
+  return lines;
+}
+
+/**
+ * Renders the pull request body (GitHub markdown) from a run's result, deterministically: summary, `Fixes #n`,
+ * outcome, plan, files changed, a before/after test table with the output tail, review findings (open and
+ * resolved), root-cause analyses, attempts, model usage per agent and per-phase timings. Model-written text is
+ * rendered inert (HTML escaped, @-mentions defused, table cells escaped).
+ */
+export function renderPullRequestBody(result: RunResult, context: PullRequestBodyContext = {}): string {
+  const lines: string[] = [];
+  if (context.summary?.trim()) lines.push(inline(context.summary), "");
+  if (context.issueNumber !== undefined) lines.push(`Fixes #${context.issueNumber}`, "");
+  const best =
+    result.bestAttempt !== undefined ? ` Best attempt: ${result.bestAttempt} of ${result.attempts.length}.` : "";
+  lines.push(`**Outcome:** \`${result.outcome}\` — ${inline(result.reason)}${best}`, "");
+  if (result.plan) {
+    const chosen = result.plan.candidates[result.plan.chosenIndex];
+    if (chosen) {
+      lines.push("## Plan", "", inline(chosen.summary), "");
+      chosen.steps.forEach((step, index) => {
+        const files = step.files.map((file) => `\`${file.replace(/`/g, "'")}\``).join(", ");
+        lines.push(
+          `${index + 1}. ${inline(step.intent)} — \`${step.agent.replace(/`/g, "'")}\`${files ? ` (${files})` : ""}`,
+        );
+      });
+      lines.push(
+        "",
+        `Chosen from ${result.plan.candidates.length} candidate plan(s): ${inline(result.plan.reasons || "no reasons given")}`,
+        "",
+      );
+    }
+  }
+  lines.push("## Files changed", "");
+  lines.push(
+    ...(result.filesChanged.length > 0 ? result.filesChanged.map((f) => `- \`${f.replace(/`/g, "'")}\``) : ["None."]),
+    "",
+  );
+  lines.push(...testsSection(result), ...findingsSection(result.findings), ...rcaSection(result));
+  lines.push(...attemptsSection(result), ...usageSection(result, context.modelName));
+  lines.push("---", "", "_Opened by Tanuki. Review the change like any other contribution before merging._");
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
+}

@@ -1,0 +1,126 @@
+/**
+ * Parsing of test-runner summaries into counts. Recognises pytest, node:test (TAP and spec reporters), jest,
+ * vitest and mocha. Unknown output gives `undefined` counts: the loop then relies on the exit code alone.
+ */
+
+/** Counts parsed from a runner's summary. A field is absent when the summary does not mention it. */
+export interface TestCounts {
+  runner: "pytest" | "node" | "jest" | "vitest" | "mocha";
+  passed?: number;
+  failed?: number;
+  errors?: number;
+  skipped?: number;
+}
+
+/** Strips ANSI colour codes (runners colour their summaries on a TTY). */
+export function stripAnsi(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "");
+}
+
+/** `{ passed: 2, failed: 1 }` from pieces like `2 passed`, `1 failed` (last occurrence of each word wins). */
+function countWords(text: string, words: Record<string, keyof Omit<TestCounts, "runner">>): Partial<TestCounts> {
+  const counts: Partial<TestCounts> = {};
+  for (const match of text.matchAll(/(\d+)\s+([a-z]+)/gi)) {
+    const key = words[(match[2] ?? "").toLowerCase()];
+    if (key) counts[key] = (counts[key] ?? 0) + Number(match[1]);
+  }
+  return counts;
+}
+
+function lastMatch(lines: string[], pattern: RegExp): RegExpMatchArray | undefined {
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    const match = (lines[i] ?? "").match(pattern);
+    if (match) return match;
+  }
+  return undefined;
+}
+
+function parseJest(lines: string[]): TestCounts | undefined {
+  const match = lastMatch(lines, /^\s*Tests:\s+(.*\btotal)\s*$/);
+  if (!match) return undefined;
+  const counts = countWords(match[1] ?? "", {
+    passed: "passed",
+    failed: "failed",
+    skipped: "skipped",
+    todo: "skipped",
+  });
+  return { runner: "jest", passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
+}
+
+function parseVitest(lines: string[]): TestCounts | undefined {
+  const match = lastMatch(lines, /^\s*Tests\s+(.+)\(\d+\)\s*$/);
+  if (!match) return undefined;
+  const counts = countWords(match[1] ?? "", {
+    passed: "passed",
+    failed: "failed",
+    skipped: "skipped",
+    todo: "skipped",
+  });
+  return { runner: "vitest", passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
+}
+
+function parseNode(lines: string[]): TestCounts | undefined {
+  const value = (name: string) => {
+    const match = lastMatch(lines, new RegExp(`^\\s*(?:#|ℹ)\\s*${name}\\s+(\\d+)\\s*$`));
+    return match ? Number(match[1]) : undefined;
+  };
+  const passed = value("pass");
+  const failed = value("fail");
+  if (passed === undefined || failed === undefined) return undefined;
+  const skipped = (value("skipped") ?? 0) + (value("todo") ?? 0);
+  return { runner: "node", passed, failed, ...(skipped > 0 ? { skipped } : {}) };
+}
+
+function parseMocha(lines: string[]): TestCounts | undefined {
+  const passing = lastMatch(lines, /^\s*(\d+)\s+passing\b/);
+  const failing = lastMatch(lines, /^\s*(\d+)\s+failing\s*$/);
+  if (!passing && !failing) return undefined;
+  const pending = lastMatch(lines, /^\s*(\d+)\s+pending\s*$/);
+  return {
+    runner: "mocha",
+    passed: passing ? Number(passing[1]) : 0,
+    failed: failing ? Number(failing[1]) : 0,
+    ...(pending ? { skipped: Number(pending[1]) } : {}),
+  };
+}
+
+function parsePytest(lines: string[]): TestCounts | undefined {
+  const match = lastMatch(
+    lines,
+    /^[=\s]*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)(?:, )?)+) in [\d.]+s/,
+  );
+  if (!match) {
+    if (lastMatch(lines, /^[=\s]*no tests ran in [\d.]+s/)) return { runner: "pytest", passed: 0, failed: 0 };
+    return undefined;
+  }
+  const counts = countWords(match[1] ?? "", {
+    passed: "passed",
+    failed: "failed",
+    error: "errors",
+    errors: "errors",
+    skipped: "skipped",
+    xfailed: "skipped",
+    xpassed: "passed",
+  });
+  return {
+    runner: "pytest",
+    passed: counts.passed ?? 0,
+    failed: counts.failed ?? 0,
+    ...pick(counts, "errors"),
+    ...pick(counts, "skipped"),
+  };
+}
+
+function pick(counts: Partial<TestCounts>, key: "errors" | "skipped"): Partial<TestCounts> {
+  return counts[key] !== undefined ? { [key]: counts[key] } : {};
+}
+
+/**
+ * Parses the summary of a test run's combined output (the last summary wins when a runner prints several).
+ * @returns counts, or undefined when no known summary is found
+ */
+export function parseTestOutput(output: string): TestCounts | undefined {
+  const lines = stripAnsi(output).split(/\r?\n/);
+  return parseJest(lines) ?? parseVitest(lines) ?? parseNode(lines) ?? parseMocha(lines) ?? parsePytest(lines);
+}

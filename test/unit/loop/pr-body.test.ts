@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { RunResult } from "../../../src/core/run-result.js";
+import type { TestReport } from "../../../src/core/test-report.js";
+import { renderPullRequestBody } from "../../../src/loop/pr-body.js";
+
+const report = (exitCode: number, passed: number, failed: number, tail = ""): TestReport => ({
+  command: "python3 -m pytest -q",
+  exitCode,
+  passed,
+  failed,
+  durationMs: 1500,
+  timedOut: false,
+  outputTail: tail,
+});
+
+function result(overrides: Partial<RunResult> = {}): RunResult {
+  return {
+    taskId: "t1",
+    outcome: "fixed",
+    reason: "Attempt 2 fixed the issue.",
+    baseSha: "abc",
+    attempts: [
+      {
+        attempt: 1,
+        edits: [],
+        editProblems: [],
+        diff: "d",
+        findings: [],
+        score: -290,
+        durationMs: 1000,
+        failureReason: "1 blocking",
+      },
+      { attempt: 2, edits: [], editProblems: [], diff: "d", findings: [], score: 1003, durationMs: 2000 },
+    ],
+    bestAttempt: 2,
+    tests: { before: report(1, 2, 1), after: report(0, 3, 0, "3 passed in 0.1s ```") },
+    findings: [
+      {
+        file: "calc.py",
+        line: 4,
+        severity: "blocking",
+        explanation: "Returns | None <script>",
+        attempt: 1,
+        resolved: true,
+      },
+      {
+        file: "calc.py",
+        line: 9,
+        severity: "minor",
+        explanation: "Name @alice in a comment",
+        attempt: 2,
+        resolved: false,
+      },
+    ],
+    rcas: [
+      {
+        symptom: "ZeroDivisionError",
+        whys: ["no guard", "spec unclear"],
+        rootCause: "missing check",
+        nextAttemptAdvice: "raise ValueError",
+        attempt: 1,
+      },
+    ],
+    filesChanged: ["calc.py", "tests/test_calc.py"],
+    usage: {
+      promptTokens: 100,
+      completionTokens: 50,
+      calls: 3,
+      byAgent: {
+        "tanuki-coder": { promptTokens: 60, completionTokens: 30, calls: 2 },
+        "tanuki-reviewer": { promptTokens: 40, completionTokens: 20, calls: 1 },
+      },
+    },
+    timings: { explore: 100, code: 2500, totalMs: 9000 },
+    ...overrides,
+  };
+}
+
+describe("renderPullRequestBody", () => {
+  it("renders summary, Fixes #n, the test table, findings, RCA, usage and timings", () => {
+    const body = renderPullRequestBody(result(), {
+      summary: "Guard the division.",
+      issueNumber: 7,
+      modelName: "m.gguf",
+    });
+    expect(body).toContain("Guard the division.");
+    expect(body).toContain("Fixes #7");
+    expect(body).toMatch(/\| before \(base\) \| 1 \| 2 \| 1 \|/);
+    expect(body).toMatch(/\| after \(this change\) \| 0 \| 3 \| 0 \|/);
+    expect(body).toMatch(/### Open \(1\)[\s\S]*calc\.py:9[\s\S]*### Resolved \(1\)[\s\S]*calc\.py:4/);
+    expect(body).toMatch(/### Attempt 1[\s\S]*\*\*Why 2:\*\* spec unclear[\s\S]*\*\*Root cause:\*\* missing check/);
+    expect(body).toMatch(/\| tanuki-coder \| 2 \| 60 \| 30 \|/);
+    expect(body).toMatch(/\| code \| 2\.5 s \|/);
+    expect(body).toContain("| 2 (best) |");
+    expect(body).toContain("`calc.py`");
+  });
+
+  it("renders model text inert: no raw HTML, no live mentions, fences that cannot be closed early", () => {
+    const body = renderPullRequestBody(result());
+    expect(body).not.toContain("<script>");
+    expect(body).not.toContain("@alice");
+    expect(body).toContain("````text");
+  });
+
+  it("omits Fixes when there is no issue number and says when no tests ran", () => {
+    const body = renderPullRequestBody(result({ tests: undefined, bestAttempt: undefined, attempts: [] }));
+    expect(body).not.toContain("Fixes #");
+    expect(body).toContain("No tests were run.");
+  });
+});
