@@ -65,6 +65,13 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
     };
+    // @octokit/webhooks answers 400 to a delivery whose signature does not match; Tanuki answers 401
+    // Unauthorized, which says what happened. The handler runs synchronously before the response is written.
+    app.onError((error) => {
+      for (const err of error.errors as { message?: string; status?: number }[]) {
+        if (err.status === 400 && /signature does not match/.test(err.message ?? "")) err.status = 401;
+      }
+    });
     app.on("issue_comment.created", (context) => onIssueComment(ctx, bg, context));
     app.on("issues.labeled", (context) => onIssueLabeled(ctx, bg, context));
     app.on(

@@ -125,3 +125,28 @@ export function checkRunFailed(options: {
   run.pull_requests = [first];
   return p;
 }
+
+/** A failed `workflow_run.completed` on a pull request. */
+export function workflowRunFailed(options: {
+  runId?: number;
+  prNumber?: number;
+  headSha: string;
+  baseSha: string;
+  headRef: string;
+}): WebhookPayload<"workflow_run.completed"> {
+  const p = adaptRepository(webhookExamples.workflowRunCompleted());
+  p.installation = installation();
+  const run = p.workflow_run;
+  run.id = options.runId ?? 31;
+  run.conclusion = "failure";
+  run.head_sha = options.headSha;
+  const [first] = run.pull_requests;
+  if (!first) throw new Error("example workflow_run has no pull request");
+  first.number = options.prNumber ?? 12;
+  first.head.sha = options.headSha;
+  first.head.ref = options.headRef;
+  first.base.sha = options.baseSha;
+  first.head.repo.id = first.base.repo.id;
+  run.pull_requests = [first];
+  return p;
+}

@@ -92,6 +92,8 @@ async function startCommandJob(
   pinned: Pinned,
 ): Promise<boolean> {
   const { target, command } = input;
+  const busy = ctx.queue.active(jobKey(target, input.number)).filter((j) => !(command.kind === "review" && j.kind === "review"));
+  if (busy.length > 0) return false;
   const base = { target, number: input.number, sha: pinned.workSha, requester: input.user, statusComment: true };
   if (!pinned.pr && command.kind === "fix") {
     if (!input.issue.labels.includes(config.label)) await github.addLabels(input.number, [config.label]);
