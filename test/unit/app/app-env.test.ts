@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { readAppEnv } from "../../../src/config/app-env.js";
+import { ConfigError } from "../../../src/core/errors.js";
+
+describe("readAppEnv", () => {
+  it("applies defaults and coerces numbers", () => {
+    const env = readAppEnv({ APP_ID: "12", TANUKI_CONCURRENCY: "2" });
+    expect(env).toMatchObject({ APP_ID: 12, TANUKI_CONCURRENCY: 2, TANUKI_DATA_DIR: ".tanuki", TANUKI_STATUS_INTERVAL_MS: 3000 });
+  });
+
+  it("names every bad variable", () => {
+    try {
+      readAppEnv({ TANUKI_CONCURRENCY: "0", APP_ID: "abc" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues.map((i) => i.split(":")[0]).sort()).toEqual(["APP_ID", "TANUKI_CONCURRENCY"]);
+    }
+  });
+
+  it("requires the credentials in production only", () => {
+    expect(() => readAppEnv({})).not.toThrow();
+    expect(() => readAppEnv({ NODE_ENV: "production" })).toThrow(/APP_ID.*\n.*PRIVATE_KEY.*\n.*WEBHOOK_SECRET/s);
+  });
+});

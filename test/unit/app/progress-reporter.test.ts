@@ -1,0 +1,56 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ProgressReporter } from "../../../src/app/progress-reporter.js";
+import type { CheckRunUpdate, GitHubPort } from "../../../src/github/github-port.js";
+
+function recordingGitHub() {
+  const comments: string[] = [];
+  const checks: CheckRunUpdate[] = [];
+  const github = {
+    updateComment: async (_id: number, body: string) => {
+      comments.push(body);
+    },
+    updateCheckRun: async (_id: number, update: CheckRunUpdate) => {
+      checks.push(update);
+    },
+  } as unknown as GitHubPort;
+  return { github, comments, checks };
+}
+
+describe("ProgressReporter", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_000_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("writes at most once per interval with the latest state, and the final state at once", async () => {
+    const { github, comments, checks } = recordingGitHub();
+    const reporter = new ProgressReporter({
+      github,
+      view: { jobId: "j", title: "Fix for #1", state: "running", startedAt: Date.now(), details: [] },
+      commentId: 1,
+      checkRunId: 2,
+      minIntervalMs: 3_000,
+      now: () => Date.now(),
+      onError: () => undefined,
+    });
+    reporter.onEvent({ type: "phase", phase: "plan", elapsedMs: 1 });
+    reporter.onEvent({ type: "phase", phase: "code", attempt: 1, elapsedMs: 2 });
+    reporter.onEvent({ type: "tests", which: "after", passed: 5, failed: 1, exitCode: 1, elapsedMs: 3 });
+    await vi.advanceTimersByTimeAsync(2_900);
+    expect(comments).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]).toContain("phase `code`");
+    expect(comments[0]).toContain("tests (after): 5 passed, 1 failed");
+    expect(comments[0]).toContain("elapsed 3s");
+    expect(checks[0]?.status).toBe("in_progress");
+
+    reporter.onEvent({ type: "phase", phase: "review", elapsedMs: 4 });
+    await reporter.finish({ state: "succeeded", details: ["Opened #9"] }, { conclusion: "success", title: "done" });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(comments).toHaveLength(2);
+    expect(comments[1]).toContain("Opened #9");
+    expect(checks[1]).toMatchObject({ conclusion: "success", title: "done" });
+  });
+});
