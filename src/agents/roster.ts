@@ -61,7 +61,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
     description: "General coder: implements a plan step with minimal, correct edits in any language.",
     systemPrompt: `You are Tanuki's coder. You implement one plan step with the smallest correct change. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "CoderOutput",
-    sampling: { temperature: 0.2, maxTokens: 4096 },
+    sampling: { temperature: 0.2, maxTokens: 8192 },
     tags: ["code", "bug", "fix"],
     languages: [],
   },
@@ -74,7 +74,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
       "or extend one focused test that fails while the bug exists and passes once it is fixed. Follow the " +
       `repository's test framework and layout. Edit test files only. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "TesterOutput",
-    sampling: { temperature: 0.2, maxTokens: 3072 },
+    sampling: { temperature: 0.2, maxTokens: 4096 },
     tags: ["test"],
     languages: [],
   },
@@ -128,7 +128,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
       "deserialization, missing authorization, leaked secrets) with minimal, defensive changes and validate " +
       `untrusted input at the boundary. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "CoderOutput",
-    sampling: { temperature: 0.1, maxTokens: 4096 },
+    sampling: { temperature: 0.1, maxTokens: 8192 },
     tags: ["security", "vulnerability", "injection", "auth", "xss", "csrf", "secret", "sanitize", "traversal", "cve"],
     languages: [],
   },
@@ -140,7 +140,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
       "You are Tanuki's frontend specialist. You change UI components, styles and client-side behaviour, keeping " +
       `markup accessible and the existing component patterns. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "CoderOutput",
-    sampling: { temperature: 0.2, maxTokens: 4096 },
+    sampling: { temperature: 0.2, maxTokens: 8192 },
     tags: ["frontend", "ui", "css", "html", "component", "react", "vue", "accessibility", "a11y", "browser"],
     languages: ["typescript", "javascript", "tsx", "jsx", "css", "html", "vue", "svelte"],
   },
@@ -152,7 +152,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
       "You are Tanuki's DevOps specialist. You change CI workflows, Dockerfiles, build scripts and deployment " +
       `configuration; you pin versions and keep secrets out of files. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "CoderOutput",
-    sampling: { temperature: 0.1, maxTokens: 4096 },
+    sampling: { temperature: 0.1, maxTokens: 8192 },
     tags: ["ci", "workflow", "docker", "dockerfile", "deploy", "build", "pipeline", "makefile", "yaml"],
     languages: ["dockerfile", "yaml", "shell", "bash", "make"],
   },
@@ -164,7 +164,7 @@ export const DEFAULT_ROSTER: readonly RosterEntry[] = [
       "You are Tanuki's documentation specialist. You write clear, accurate documentation (README, guides, " +
       `docstrings, changelog entries) that matches what the code does. ${CODER_RULES} ${ANSWER_RULE}`,
     outputSchemaName: "CoderOutput",
-    sampling: { temperature: 0.3, maxTokens: 4096 },
+    sampling: { temperature: 0.3, maxTokens: 8192 },
     tags: ["docs", "documentation", "readme", "docstring", "changelog", "guide", "typo"],
     languages: ["markdown", "rst"],
   },

@@ -3,7 +3,7 @@ import type { RunConfig } from "../config/run-config.js";
 import { WorldModel } from "../context/world-model.js";
 import { CancelledError } from "../core/errors.js";
 import type { RunEvent } from "../core/events.js";
-import type { Phase } from "../core/run-result.js";
+import type { Phase, RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import type { TraceRecord } from "../core/trace.js";
 import { BudgetExhaustedSignal, type BudgetExhaustion, checkBudgets } from "./budgets.js";
@@ -90,6 +90,18 @@ export class RunContext {
   /** Time since the run started, ms. */
   elapsedMs(): number {
     return this.now() - this.startMs;
+  }
+
+  /** Token usage so far, as the RunResult reports it (a copy). */
+  usageReport(): RunResult["usage"] {
+    const usage = this.model.usage;
+    const byAgent = Object.fromEntries(Object.entries(usage.byAgent).map(([agent, used]) => [agent, { ...used }]));
+    return { ...usage.total, byAgent };
+  }
+
+  /** Per-phase timings so far plus the total, ms (a copy). */
+  timingsReport(): RunResult["timings"] {
+    return { ...this.timings, totalMs: this.elapsedMs() };
   }
 
   /** The roster entry with `id` (throws on an unknown id: a programming error). */

@@ -42,7 +42,6 @@ function errorInfo(error: unknown): NonNullable<RunResult["error"]> {
 function assembleResult(ctx: RunContext, state: RunState, stop: LoopStop): RunResult {
   const best = bestRecord(state);
   const { outcome, reason } = decideOutcome(state, stop);
-  const usage = ctx.model.usage;
   return {
     taskId: ctx.task.id,
     outcome,
@@ -55,8 +54,8 @@ function assembleResult(ctx: RunContext, state: RunState, stop: LoopStop): RunRe
     findings: reportedFindings(state),
     rcas: [...state.rcas],
     filesChanged: state.filesChanged,
-    usage: { ...usage.total, byAgent: usage.byAgent },
-    timings: { ...ctx.timings, totalMs: ctx.elapsedMs() },
+    usage: ctx.usageReport(),
+    timings: ctx.timingsReport(),
     ...(stop.kind === "error" ? { error: errorInfo(stop.error) } : {}),
   };
 }
@@ -99,7 +98,8 @@ export async function runFix(task: Task, config: RunConfig, deps: LoopDeps, sign
   } finally {
     await disposeAll(ctx, state);
   }
-  result.timings = { ...ctx.timings, totalMs: ctx.elapsedMs() };
+  result.usage = ctx.usageReport();
+  result.timings = ctx.timingsReport();
   ctx.emit({ type: "done", outcome: result.outcome, reason: result.reason });
   return result;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
+import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
 import { memoBySize } from "../shared/call-agent.js";
 import { editItemSchema, MAX_EDITS } from "../shared/edit-schema.js";
 
@@ -9,7 +9,7 @@ export const CODER_SCHEMA_NAME = "CoderOutput";
 function build(scale: number) {
   return z.object({
     explanation: z.string().max(scaled(400, scale, 8)),
-    edits: z.array(editItemSchema(scale)).max(scaled(MAX_EDITS, scale)),
+    edits: z.array(editItemSchema(scale)).max(scaledCount(MAX_EDITS, scale)),
   });
 }
 

@@ -31,7 +31,7 @@ export async function critiquePlans(
     entry,
     {
       messages: buildCriticMessages(entry, input),
-      schema: critiqueOutputSchema(entry.sampling.maxTokens),
+      schema: critiqueOutputSchema(entry.sampling.maxTokens, input.candidates.length),
       schemaName: CRITIC_SCHEMA_NAME,
     },
     signal,

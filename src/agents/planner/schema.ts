@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
+import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
 import { memoBySize } from "../shared/call-agent.js";
 
 /** Schema name of the planner's answer (traces, servers). */
@@ -18,13 +18,13 @@ function build(scale: number) {
                 .min(1)
                 .max(scaled(160, scale, 16)),
             )
-            .max(scaled(4, scale)),
+            .max(scaledCount(4, scale)),
           intent: z.string().max(scaled(300, scale, 16)),
           agent: z.string().max(scaled(40, scale, 16)),
         }),
       )
       .min(1)
-      .max(scaled(5, scale)),
+      .max(scaledCount(5, scale)),
   });
 }
 

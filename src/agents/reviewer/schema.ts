@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
+import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
 import { memoBySize } from "../shared/call-agent.js";
 
 /** Schema name of the reviewer's answer. */
@@ -19,7 +19,7 @@ function build(scale: number) {
           suggestion: z.string().max(scaled(400, scale, 8)),
         }),
       )
-      .max(scaled(6, scale)),
+      .max(scaledCount(6, scale)),
   });
 }
 

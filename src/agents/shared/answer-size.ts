@@ -22,6 +22,12 @@ type JsonSchema = {
   oneOf?: JsonSchema[];
 };
 
+/**
+ * Smallest per-agent token cap for which every Tanuki output schema can guarantee a complete answer (with 3 plan
+ * candidates). Below it, generation may be cut mid-JSON.
+ */
+export const MIN_AGENT_TOKENS = 768;
+
 /** Characters one string character may take: escapes (`\n`, `\"`) take two; rarer `\uXXXX` ones are not budgeted. */
 const CHARS_PER_STRING_CHAR = 2;
 /** Characters of whitespace the grammar allows in one slot at nesting `depth`: a newline plus 4 spaces a level. */
@@ -102,7 +108,15 @@ export function fitSchema<S extends z.ZodType>(maxTokens: number, build: (scale:
   return best ?? build(0);
 }
 
-/** `natural × scale`, rounded down, at least `min` (default 1). Helper for schema factories. */
+/** `natural × scale`, rounded down, at least `min` (default 1). Helper for schema factories (string lengths). */
 export function scaled(natural: number, scale: number, min = 1): number {
   return Math.max(min, Math.floor(natural * scale));
+}
+
+/**
+ * `natural × √scale`, rounded down, at least 1: array lengths shrink more slowly than string lengths, so a smaller
+ * cap gives shorter items before it gives fewer of them.
+ */
+export function scaledCount(natural: number, scale: number): number {
+  return Math.max(1, Math.floor(natural * Math.sqrt(scale)));
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
+import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
 import { memoBySize } from "../shared/call-agent.js";
 import { editItemSchema } from "../shared/edit-schema.js";
 
@@ -10,7 +10,7 @@ function build(scale: number) {
   return z.object({
     testName: z.string().max(scaled(120, scale, 8)),
     rationale: z.string().max(scaled(300, scale, 8)),
-    edits: z.array(editItemSchema(scale)).max(scaled(3, scale)),
+    edits: z.array(editItemSchema(scale)).max(scaledCount(3, scale)),
   });
 }
 

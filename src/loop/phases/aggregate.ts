@@ -56,11 +56,14 @@ export async function aggregatePhase(
       ctx.emit({ type: "log", level: "warn", message: `aggregator failed, using a plain title: ${String(error)}` });
     }
   }
-  const body = renderPullRequestBody(result, {
-    ...(summary ? { summary } : {}),
-    ...(ctx.task.issue.number !== undefined ? { issueNumber: ctx.task.issue.number } : {}),
-    modelName: ctx.model.name,
-  });
+  const body = renderPullRequestBody(
+    { ...result, usage: ctx.usageReport(), timings: ctx.timingsReport() },
+    {
+      ...(summary ? { summary } : {}),
+      ...(ctx.task.issue.number !== undefined ? { issueNumber: ctx.task.issue.number } : {}),
+      modelName: ctx.model.name,
+    },
+  );
   const blockingOpen = result.findings.some((finding) => finding.severity === "blocking" && !finding.resolved);
   const passing = best.result.tests ? testsPassed(best.result.tests) : false;
   return { title, body, draft: !passing || blockingOpen };

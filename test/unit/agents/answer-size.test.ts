@@ -6,12 +6,12 @@ import { critiqueOutputSchema } from "../../../src/agents/critic/schema.js";
 import { rcaOutputSchema } from "../../../src/agents/debugger/schema.js";
 import { plannerOutputSchema } from "../../../src/agents/planner/schema.js";
 import { reviewerOutputSchema } from "../../../src/agents/reviewer/schema.js";
-import { worstCaseAnswerChars, worstCaseChars } from "../../../src/agents/shared/answer-size.js";
+import { MIN_AGENT_TOKENS, worstCaseAnswerChars, worstCaseChars } from "../../../src/agents/shared/answer-size.js";
 import { testerOutputSchema } from "../../../src/agents/tester/schema.js";
 
 const factories = {
   planner: plannerOutputSchema,
-  critic: critiqueOutputSchema,
+  critic: (maxTokens: number) => critiqueOutputSchema(maxTokens, 3),
   coder: coderOutputSchema,
   tester: testerOutputSchema,
   reviewer: reviewerOutputSchema,
@@ -21,7 +21,7 @@ const factories = {
 
 describe("output schemas", () => {
   it.each(Object.entries(factories))("%s: bounded, and the longest answer fits the token cap", (_name, factory) => {
-    for (const maxTokens of [512, 768, 1024, 2048, 4096]) {
+    for (const maxTokens of [MIN_AGENT_TOKENS, 1024, 2048, 4096, 8192]) {
       const chars = worstCaseAnswerChars(factory(maxTokens));
       expect(Number.isFinite(chars)).toBe(true);
       expect(chars).toBeLessThanOrEqual(maxTokens);
