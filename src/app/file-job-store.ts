@@ -1,5 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { open } from "node:fs/promises";
+import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { JobState } from "../github/status-comment.js";
 import type { JobRecord, JobStore, ReviewState } from "./job-store.js";
@@ -25,6 +24,7 @@ interface StoreData {
 export class FileJobStore implements JobStore {
   private data: StoreData = emptyData();
   private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | undefined;
   private readonly claimSets = new Map<string, Set<string>>();
 
   private constructor(readonly path: string) {}
@@ -57,7 +57,8 @@ export class FileJobStore implements JobStore {
     this.claimSets.set(namespace, set);
     if (set.has(id)) return false;
     set.add(id);
-    const list = (this.data.claims[namespace] ??= []);
+    const list = this.data.claims[namespace] ?? [];
+    this.data.claims[namespace] = list;
     list.push(id);
     if (list.length > MAX_CLAIMS_PER_NAMESPACE) set.delete(list.shift() as string);
     await this.flush();
@@ -119,9 +120,17 @@ export class FileJobStore implements JobStore {
     }
   }
 
-  /** Serialise the current state to disk after any write in progress (snapshot taken when this write runs). */
+  /**
+   * Write the current state to disk after the write in progress, if any. Calls made while a write waits share it
+   * (its snapshot is taken when it starts), so a burst of changes costs one or two writes, not one each.
+   */
   private flush(): Promise<void> {
-    const next = this.writing.then(() => writeAtomically(this.path, `${JSON.stringify(this.data, null, 1)}\n`));
+    if (this.queued) return this.queued;
+    const next = this.writing.then(() => {
+      this.queued = undefined;
+      return writeAtomically(this.path, `${JSON.stringify(this.data, null, 1)}\n`);
+    });
+    this.queued = next;
     this.writing = next.catch(() => undefined);
     return next;
   }

@@ -78,11 +78,7 @@ export async function onIssueLabeled(ctx: AppContext, bg: Background, context: C
 type ReviewAction = "opened" | "reopened" | "ready_for_review" | "synchronize";
 
 /** `pull_request` opened / reopened / ready_for_review / synchronize by a human: automatic review. */
-export async function onPullRequest(
-  ctx: AppContext,
-  bg: Background,
-  context: Context<`pull_request.${ReviewAction}`>,
-) {
+export async function onPullRequest(ctx: AppContext, bg: Background, context: Context<`pull_request.${ReviewAction}`>) {
   const { payload } = context;
   const pr = payload.pull_request;
   if (isBot(payload.sender) || pr.state !== "open") return;

@@ -1,7 +1,14 @@
 import type { ApplicationFunction, Probot } from "probot";
 import { OctokitGitHub } from "../github/octokit-github.js";
 import type { AppContext, AppSettings, Clock } from "./app-context.js";
-import { type Background, onCheckRun, onIssueComment, onIssueLabeled, onPullRequest, onWorkflowRun } from "./handlers.js";
+import {
+  type Background,
+  onCheckRun,
+  onIssueComment,
+  onIssueLabeled,
+  onPullRequest,
+  onWorkflowRun,
+} from "./handlers.js";
 import { JobQueue } from "./job-queue.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobStore } from "./job-store.js";

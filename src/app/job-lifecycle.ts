@@ -1,10 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { isTanukiError } from "../core/errors.js";
 import type { CheckRunUpdate, GitHubPort } from "../github/github-port.js";
 import { type JobView, renderStatusComment } from "../github/status-comment.js";
-import { type AppContext, type RepoTarget, jobKey } from "./app-context.js";
+import { type AppContext, jobKey, type RepoTarget } from "./app-context.js";
 import type { QueuedJob } from "./job-queue.js";
 import type { JobKind, JobRecord } from "./job-store.js";
 import { ProgressReporter } from "./progress-reporter.js";
@@ -14,7 +14,10 @@ export interface JobOutcome {
   state: "succeeded" | "failed" | "cancelled";
   /** Markdown paragraphs for the status comment. */
   details: string[];
-  check: Omit<CheckRunUpdate, "summary" | "title"> & { conclusion: NonNullable<CheckRunUpdate["conclusion"]>; summary?: string };
+  check: Omit<CheckRunUpdate, "summary" | "title"> & {
+    conclusion: NonNullable<CheckRunUpdate["conclusion"]>;
+    summary?: string;
+  };
 }
 
 /** What a job's work function receives. */
@@ -85,7 +88,9 @@ export async function startJob(
       summary: renderStatusComment(view, now),
     });
     view.checkRunUrl = check.url;
-    const comment = spec.statusComment ? await github.createComment(spec.number, renderStatusComment(view, now)) : undefined;
+    const comment = spec.statusComment
+      ? await github.createComment(spec.number, renderStatusComment(view, now))
+      : undefined;
     const record: JobRecord = {
       id,
       kind: spec.kind,
@@ -145,7 +150,9 @@ async function runJob(
       outcome = cancelledOutcome(signal);
     } else {
       log.error({ err }, "job failed");
-      const what = isTanukiError(err) ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;
+      const what = isTanukiError(err)
+        ? err.message
+        : `internal error: ${err instanceof Error ? err.message : String(err)}`;
       outcome = {
         state: "failed",
         details: [`Tanuki stopped with an error: ${what}`],
@@ -160,7 +167,10 @@ async function runJob(
   try {
     await reporter.finish(
       { state: outcome.state, details: outcome.details },
-      { ...outcome.check, title: `${record.kind === "review" ? "Review" : "Job"} ${outcome.state}: ${reporter.current().title}` },
+      {
+        ...outcome.check,
+        title: `${record.kind === "review" ? "Review" : "Job"} ${outcome.state}: ${reporter.current().title}`,
+      },
     );
   } catch (err) {
     log.error({ err }, "could not report the job's outcome on GitHub");

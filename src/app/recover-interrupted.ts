@@ -1,5 +1,5 @@
-import type { AppContext } from "./app-context.js";
 import { renderStatusComment } from "../github/status-comment.js";
+import type { AppContext } from "./app-context.js";
 
 /**
  * After a restart, jobs the store still shows as queued or running were lost with the old process: mark them

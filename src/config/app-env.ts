@@ -10,8 +10,6 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_DATA_DIR`: where the job store (`jobs.json`) and job folders (`jobs/<id>/`) live. Default `./.tanuki`.
  * - `TANUKI_CONCURRENCY`: jobs run at the same time (GPU slots). Default 1.
  * - `TANUKI_STATUS_INTERVAL_MS`: least time between two edits of a status comment or check run, ms. Default 3000.
- * - `TANUKI_WORK_TIMEOUT_MS`: hard cap on one job's wall time, ms (the run budget usually ends it first).
- *   Default 2 hours.
  * - `PORT`, `HOST`, `WEBHOOK_PATH`, `LOG_LEVEL`, `GHE_HOST`: read by Probot itself.
  */
 export const AppEnv = z.object({
@@ -22,11 +20,6 @@ export const AppEnv = z.object({
   TANUKI_DATA_DIR: z.string().min(1).default(".tanuki"),
   TANUKI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TANUKI_STATUS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
-  TANUKI_WORK_TIMEOUT_MS: z.coerce
-    .number()
-    .int()
-    .min(60_000)
-    .default(2 * 60 * 60_000),
   NODE_ENV: z.string().optional(),
 });
 export type AppEnv = z.infer<typeof AppEnv>;
@@ -37,9 +30,7 @@ export type AppEnv = z.infer<typeof AppEnv>;
  */
 export function readAppEnv(env: NodeJS.ProcessEnv): AppEnv {
   const parsed = AppEnv.safeParse(env);
-  const issues = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+  const issues = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
   if (parsed.success && parsed.data.NODE_ENV === "production") {
     const data = parsed.data;
     if (data.APP_ID === undefined) issues.push("APP_ID: required in production (the GitHub App's id)");

@@ -80,13 +80,18 @@ export const RepoConfig = z
     /** Test command, overriding detection. */
     testCommand: z.string().min(1).optional(),
     /** Sandbox limits (each capped by the operator's). */
-    sandbox: z.object({ limits: withoutDefaults(SandboxLimitsConfig.shape).prefault({}) }).strict().prefault({}),
+    sandbox: z
+      .object({ limits: withoutDefaults(SandboxLimitsConfig.shape).prefault({}) })
+      .strict()
+      .prefault({}),
     /** Run budgets (each capped by the operator's). */
     budgets: withoutDefaults(Budgets.shape).prefault({}),
     /** Number of candidate plans. */
     planCandidates: z.number().int().min(1).max(8).optional(),
     /** Model per agent: roster id (e.g. `tanuki-reviewer`) → model name or GGUF file known to the operator. */
-    models: z.record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids are lower-case kebab-case"), z.string().min(1)).default({}),
+    models: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids are lower-case kebab-case"), z.string().min(1))
+      .default({}),
   })
   .strict();
 export type RepoConfig = z.infer<typeof RepoConfig>;

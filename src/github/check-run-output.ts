@@ -12,7 +12,8 @@ export function findingsToAnnotations(findings: Finding[]): CheckAnnotation[] {
       path: f.file,
       startLine: Math.max(1, f.line),
       endLine: Math.max(1, f.line),
-      level: f.severity === "blocking" || f.severity === "major" ? "failure" : f.severity === "minor" ? "warning" : "notice",
+      level:
+        f.severity === "blocking" || f.severity === "major" ? "failure" : f.severity === "minor" ? "warning" : "notice",
       title: `Tanuki: ${f.severity}`,
       message: f.suggestion ? `${f.explanation}\n\nSuggested:\n${f.suggestion}` : f.explanation,
     }));

@@ -138,7 +138,12 @@ function git(cwd: string, args: string[], extraEnv: Record<string, string>, sign
  * Fetch further commits into an existing clone; commits the remote no longer has are skipped.
  * @returns the SHAs that could be fetched
  */
-export async function fetchCommits(dir: string, remote: GitRemote, shas: string[], signal?: AbortSignal): Promise<string[]> {
+export async function fetchCommits(
+  dir: string,
+  remote: GitRemote,
+  shas: string[],
+  signal?: AbortSignal,
+): Promise<string[]> {
   const fetched: string[] = [];
   for (const sha of shas) {
     try {

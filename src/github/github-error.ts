@@ -15,7 +15,8 @@ export class GitHubError extends TanukiError {
 /** Wrap an Octokit error (a `RequestError` has `status`) once, at the adapter. */
 export function toGitHubError(operation: string, err: unknown): GitHubError {
   if (err instanceof GitHubError) return err;
-  const status = typeof (err as { status?: unknown })?.status === "number" ? (err as { status: number }).status : undefined;
+  const status =
+    typeof (err as { status?: unknown })?.status === "number" ? (err as { status: number }).status : undefined;
   const message = err instanceof Error ? err.message : String(err);
   return new GitHubError(operation, status, message, { cause: err });
 }

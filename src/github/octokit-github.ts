@@ -191,7 +191,9 @@ export class OctokitGitHub implements GitHubPort {
 /** Check run fields in GitHub's shape, with the summary capped. */
 function checkFields(update: CheckRunUpdate, annotations: CheckAnnotation[] | undefined) {
   const summary =
-    update.summary.length > MAX_SUMMARY_CHARS ? `${update.summary.slice(0, MAX_SUMMARY_CHARS - 20)}\n\n…(truncated)` : update.summary;
+    update.summary.length > MAX_SUMMARY_CHARS
+      ? `${update.summary.slice(0, MAX_SUMMARY_CHARS - 20)}\n\n…(truncated)`
+      : update.summary;
   return {
     ...(update.conclusion ? { status: "completed" as const, conclusion: update.conclusion } : {}),
     ...(!update.conclusion && update.status ? { status: update.status } : {}),

@@ -74,7 +74,14 @@ export function buildReview(input: BuildReviewInput): BuiltReview {
     `### 🦝 Tanuki review of ${input.headSha.slice(0, 7)}`,
     posted.length === 0 ? "No new findings." : `New findings: ${counts}.`,
   ];
-  if (input.summary.trim()) parts.push(input.summary.trim().split("\n").map((l) => `> ${l}`).join("\n"));
+  if (input.summary.trim())
+    parts.push(
+      input.summary
+        .trim()
+        .split("\n")
+        .map((l) => `> ${l}`)
+        .join("\n"),
+    );
   if (outside.length > 0) parts.push(`Findings outside the changed lines:\n\n${outside.join("\n")}`);
   if (duplicates > 0) parts.push(`${duplicates} finding(s) already reported earlier are not repeated.`);
   if (input.extra) parts.push(input.extra);

@@ -44,7 +44,8 @@ export function statusMarker(jobId: string): string {
 export function renderStatusComment(view: JobView, now: number): string {
   const facts = [`**${STATE_LABEL[view.state]}**`];
   if (view.state === "running" && view.phase) facts.push(`phase \`${view.phase}\``);
-  if (view.attempt !== undefined) facts.push(`attempt ${view.attempt}${view.maxAttempts ? `/${view.maxAttempts}` : ""}`);
+  if (view.attempt !== undefined)
+    facts.push(`attempt ${view.attempt}${view.maxAttempts ? `/${view.maxAttempts}` : ""}`);
   if (view.tests) {
     const t = view.tests;
     const counts =

@@ -41,7 +41,10 @@ export class GitHubMock {
       .reply((uri, body) => {
         const parsed = typeof body === "string" && body.startsWith("{") ? JSON.parse(body) : body;
         this.calls.push({ method, path: uri, body: parsed });
-        return [status, typeof reply === "function" ? (reply as (b: unknown, p: string) => unknown)(parsed, uri) : reply];
+        return [
+          status,
+          typeof reply === "function" ? (reply as (b: unknown, p: string) => unknown)(parsed, uri) : reply,
+        ];
       });
     return this;
   }
@@ -57,14 +60,18 @@ export class GitHubMock {
 
   /** Recorded calls matching a method and a path pattern. */
   find(method: string, path: string | RegExp): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method && (typeof path === "string" ? c.path === path : path.test(c.path)));
+    return this.calls.filter(
+      (c) => c.method === method && (typeof path === "string" ? c.path === path : path.test(c.path)),
+    );
   }
 
   /** Throws when a request went unmatched or an expectation was not used. */
   assertDone(): void {
     const pending = this.scope.pendingMocks();
     if (this.unmatched.length > 0 || pending.length > 0) {
-      throw new Error(`GitHub mock: unexpected requests ${JSON.stringify(this.unmatched)}; unused mocks ${JSON.stringify(pending)}`);
+      throw new Error(
+        `GitHub mock: unexpected requests ${JSON.stringify(this.unmatched)}; unused mocks ${JSON.stringify(pending)}`,
+      );
     }
   }
 

@@ -1,14 +1,14 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { type Server, createServer } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import pino from "pino";
-import { Probot, ProbotOctokit, createNodeMiddleware } from "probot";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import type { Clock } from "../../src/app/app-context.js";
 import { FileJobStore } from "../../src/app/file-job-store.js";
 import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
-import type { Clock } from "../../src/app/app-context.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
 import { ScriptedJobRunner } from "./app-scripted-runner.js";
 
@@ -18,7 +18,9 @@ export const APP_ID = 4242;
 let privateKey: string | undefined;
 /** A real RSA key, so Probot signs real JWTs for the token exchange (generated once per process). */
 function testPrivateKey(): string {
-  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  privateKey ??= generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .privateKey.export({ type: "pkcs1", format: "pem" })
+    .toString();
   return privateKey;
 }
 
@@ -51,7 +53,11 @@ export interface AppHarness {
   store: FileJobStore;
   dataDir: string;
   /** POST a signed delivery; resolves with the HTTP status once the webhook is acknowledged. */
-  deliver(event: string, payload: object, options?: { id?: string; secret?: string }): Promise<{ status: number; text: string }>;
+  deliver(
+    event: string,
+    payload: object,
+    options?: { id?: string; secret?: string },
+  ): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -61,7 +67,10 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
   const ownsDataDir = options.dataDir === undefined;
   const store = await FileJobStore.open(dataDir);
   const runner = options.runner ?? new ScriptedJobRunner();
-  const retry = options.retryBaseMs !== undefined ? { enabled: true, retryAfterBaseValue: options.retryBaseMs } : { enabled: false };
+  const retry =
+    options.retryBaseMs !== undefined
+      ? { enabled: true, retryAfterBaseValue: options.retryBaseMs }
+      : { enabled: false };
   const probot = new Probot({
     appId: APP_ID,
     privateKey: testPrivateKey(),

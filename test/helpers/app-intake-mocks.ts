@@ -36,7 +36,10 @@ export function mockJobReporting(
 ): void {
   const checkRunId = options.checkRunId ?? 9001;
   github
-    .on("POST", repoPath("/check-runs"), 201, { id: checkRunId, html_url: `https://github.com/${REPO.owner}/${REPO.repo}/runs/${checkRunId}` })
+    .on("POST", repoPath("/check-runs"), 201, {
+      id: checkRunId,
+      html_url: `https://github.com/${REPO.owner}/${REPO.repo}/runs/${checkRunId}`,
+    })
     .on("PATCH", repoPath(`/check-runs/${checkRunId}`), 200, { id: checkRunId });
   if (options.statusComment !== false) {
     const commentId = options.commentId ?? 5001;

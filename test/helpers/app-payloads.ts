@@ -3,7 +3,9 @@ import { type WebhookPayload, webhookExamples } from "../fixtures/index.js";
 /** The repository every app test talks about. */
 export const REPO = { owner: "acme", repo: "widgets", installationId: 1 } as const;
 
-function adaptRepository<P extends { repository: WebhookPayload<"issue_comment.created">["repository"] }>(payload: P): P {
+function adaptRepository<P extends { repository: WebhookPayload<"issue_comment.created">["repository"] }>(
+  payload: P,
+): P {
   payload.repository.owner.login = REPO.owner;
   payload.repository.name = REPO.repo;
   payload.repository.full_name = `${REPO.owner}/${REPO.repo}`;

@@ -52,7 +52,11 @@ export class ScriptedJobRunner implements JobRunner {
     return this.answer("fixFailure", input, this.script.fixFailure);
   }
 
-  private async answer<K extends keyof Calls, R>(kind: K, input: Calls[K], fn?: (input: Calls[K]) => Promise<R> | R): Promise<R> {
+  private async answer<K extends keyof Calls, R>(
+    kind: K,
+    input: Calls[K],
+    fn?: (input: Calls[K]) => Promise<R> | R,
+  ): Promise<R> {
     (this.calls[kind] as Calls[K][]).push(input);
     for (const waiter of this.waiters.filter((w) => w.kind === kind)) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
@@ -67,14 +71,29 @@ export class ScriptedJobRunner implements JobRunner {
  * Do what the loop's publish step does in the clone: commit `files` on top of `baseSha` on `branch`.
  * @returns the new commit's SHA
  */
-export function commitOnBranch(repoDir: string, baseSha: string, branch: string, files: Record<string, string>): string {
+export function commitOnBranch(
+  repoDir: string,
+  baseSha: string,
+  branch: string,
+  files: Record<string, string>,
+): string {
   git(repoDir, "checkout", "--quiet", "-B", branch, baseSha);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(repoDir, path)), { recursive: true });
     writeFileSync(join(repoDir, path), content);
   }
   git(repoDir, "add", "-A");
-  git(repoDir, "-c", "user.name=Tanuki", "-c", "user.email=tanuki@example.com", "commit", "--quiet", "-m", "tanuki fix");
+  git(
+    repoDir,
+    "-c",
+    "user.name=Tanuki",
+    "-c",
+    "user.email=tanuki@example.com",
+    "commit",
+    "--quiet",
+    "-m",
+    "tanuki fix",
+  );
   return git(repoDir, "rev-parse", "HEAD");
 }
 

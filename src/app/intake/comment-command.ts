@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { GitHubPort } from "../../github/github-port.js";
 import { renderStatusComment } from "../../github/status-comment.js";
-import { type AppContext, type RepoTarget, jobKey } from "../app-context.js";
+import { type AppContext, jobKey, type RepoTarget } from "../app-context.js";
 import { type Command, helpText } from "../commands.js";
 import { startJob } from "../job-lifecycle.js";
 import { fixIssueJob } from "../jobs/fix-issue.js";
@@ -45,11 +45,17 @@ export async function handleCommentCommand(ctx: AppContext, input: CommentComman
   }
   if (command.kind === "cancel") {
     const cancelled = ctx.queue.cancel(jobKey(target, input.number), `cancelled by @${input.user}`);
-    if (cancelled.length === 0) await github.createComment(input.number, "Nothing to cancel: no Tanuki job is running here.");
+    if (cancelled.length === 0)
+      await github.createComment(input.number, "Nothing to cancel: no Tanuki job is running here.");
     return;
   }
   if (!configResult.ok) {
-    await reportRejected(github, input.number, pinned.workSha, configProblemText(configResult.issues, pinned.configSha));
+    await reportRejected(
+      github,
+      input.number,
+      pinned.workSha,
+      configProblemText(configResult.issues, pinned.configSha),
+    );
     return;
   }
   const config = configResult.config;
@@ -92,7 +98,9 @@ async function startCommandJob(
   pinned: Pinned,
 ): Promise<boolean> {
   const { target, command } = input;
-  const busy = ctx.queue.active(jobKey(target, input.number)).filter((j) => !(command.kind === "review" && j.kind === "review"));
+  const busy = ctx.queue
+    .active(jobKey(target, input.number))
+    .filter((j) => !(command.kind === "review" && j.kind === "review"));
   if (busy.length > 0) return false;
   const base = { target, number: input.number, sha: pinned.workSha, requester: input.user, statusComment: true };
   if (!pinned.pr && command.kind === "fix") {
@@ -105,7 +113,8 @@ async function startCommandJob(
       sha: pinned.workSha,
       config,
     });
-    return (await startJob(ctx, github, { ...base, kind: "fix-issue", title: `Fix for #${input.number}` }, job)).started;
+    return (await startJob(ctx, github, { ...base, kind: "fix-issue", title: `Fix for #${input.number}` }, job))
+      .started;
   }
   if (!pinned.pr) {
     await github.createComment(input.number, helpText(config.label, "review (on an issue)"));
@@ -123,10 +132,19 @@ async function startCommandJob(
     return (await startJob(ctx, github, spec, job)).started;
   }
   if (pr.headRepo !== `${target.owner}/${target.repo}`) {
-    await github.createComment(input.number, "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.");
+    await github.createComment(
+      input.number,
+      "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.",
+    );
     return true;
   }
-  const job = fixPrJob(ctx, { target, pr, instructions: command.kind === "fix" ? command.instructions : undefined, requester: input.user, config });
+  const job = fixPrJob(ctx, {
+    target,
+    pr,
+    instructions: command.kind === "fix" ? command.instructions : undefined,
+    requester: input.user,
+    config,
+  });
   return (await startJob(ctx, github, { ...base, kind: "fix-pr", title: `Fix of #${pr.number}` }, job)).started;
 }
 

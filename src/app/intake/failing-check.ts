@@ -1,7 +1,7 @@
+import { CHECK_RUN_NAME } from "../../github/octokit-github.js";
 import type { AppContext, RepoTarget } from "../app-context.js";
 import { startJob } from "../job-lifecycle.js";
 import { failingCheckJob } from "../jobs/failing-check.js";
-import { CHECK_RUN_NAME } from "../../github/octokit-github.js";
 import { repoConfigAt } from "./repo-config-at.js";
 
 /** A failed check on a pull request (from `check_run` or one failed job of a `workflow_run`). */

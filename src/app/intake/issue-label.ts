@@ -37,7 +37,15 @@ export async function handleIssueLabel(ctx: AppContext, input: IssueLabelInput):
   const started = await startJob(
     ctx,
     github,
-    { kind: "fix-issue", target, number: input.issue.number, sha, requester: input.user, statusComment: true, title: `Fix for #${input.issue.number}` },
+    {
+      kind: "fix-issue",
+      target,
+      number: input.issue.number,
+      sha,
+      requester: input.user,
+      statusComment: true,
+      title: `Fix for #${input.issue.number}`,
+    },
     job,
   );
   if (!started.started) {

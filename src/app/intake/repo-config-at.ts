@@ -1,4 +1,4 @@
-import { REPO_CONFIG_PATH, type RepoConfigResult, parseRepoConfig } from "../../config/repo-config.js";
+import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfigResult } from "../../config/repo-config.js";
 import type { GitHubPort } from "../../github/github-port.js";
 
 /** Read and validate `.github/tanuki.yml` at a commit (defaults when the file does not exist). */

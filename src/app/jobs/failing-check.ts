@@ -13,7 +13,7 @@ export const MAX_LOG_CHARS = 60_000;
 export interface FailingCheckInput {
   target: RepoTarget;
   pr: { number: number; headSha: string; headRef: string; sameRepo: boolean };
-  check: { name: string; /** Actions job id, when the log can be downloaded. */ jobId?: number; outputText?: string };
+  check: { name: string /** Actions job id, when the log can be downloaded. */; jobId?: number; outputText?: string };
   config: RepoConfig;
 }
 
@@ -38,7 +38,12 @@ export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
     );
     const repoDir = join(folder, "repo");
     const remoteUrl = remoteUrlOf(ctx, input.target);
-    await cloneAtSha({ remote: { url: remoteUrl, token: await github.installationToken() }, sha: input.pr.headSha, dir: repoDir, signal });
+    await cloneAtSha({
+      remote: { url: remoteUrl, token: await github.installationToken() },
+      sha: input.pr.headSha,
+      dir: repoDir,
+      signal,
+    });
     const config = toRunConfig(input.config, ctx.settings.runConfig);
     reporter.update({ phase: "rca" });
     const rca = await ctx.runner.analyzeFailure({
@@ -53,7 +58,11 @@ export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
     const counter = `fix-attempts:${input.target.owner}/${input.target.repo}:${input.pr.headRef}`;
     const mode = failingCheckMode(input, await ctx.store.increment(counter, 0));
     if (mode === "comment") {
-      return { state: "succeeded", details: [`Root-cause analysis posted: ${rca.rootCause}`], check: { conclusion: "neutral" } };
+      return {
+        state: "succeeded",
+        details: [`Root-cause analysis posted: ${rca.rootCause}`],
+        check: { conclusion: "neutral" },
+      };
     }
     await ctx.store.increment(counter);
     const branch = mode === "push" ? input.pr.headRef : `tanuki/pr-${input.pr.number}-fix-${slugify(input.check.name)}`;
@@ -81,7 +90,8 @@ export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
       result,
       repoDir,
       remoteUrl,
-      destination: mode === "push" ? { kind: "push", branch } : { kind: "pull-request", branch, base: input.pr.headRef },
+      destination:
+        mode === "push" ? { kind: "push", branch } : { kind: "pull-request", branch, base: input.pr.headRef },
       signal,
     });
     await github.updateComment(

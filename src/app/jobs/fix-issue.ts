@@ -1,10 +1,10 @@
+import { join } from "node:path";
 import type { RepoConfig } from "../../config/repo-config.js";
+import { toRunConfig } from "../../config/repo-config.js";
 import type { Task } from "../../core/task.js";
 import { cloneAtSha } from "../../github/git-remote.js";
-import { join } from "node:path";
 import { type AppContext, type RepoTarget, remoteUrlOf } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
-import { toRunConfig } from "../../config/repo-config.js";
 import { publishFix, slugify } from "./publish-fix.js";
 
 /** What the fix of an issue needs from the webhook. */
@@ -31,7 +31,12 @@ export function fixIssueJob(ctx: AppContext, input: FixIssueInput) {
   return async ({ signal, reporter, folder, github }: JobArgs): Promise<JobOutcome> => {
     const repoDir = join(folder, "repo");
     const remoteUrl = remoteUrlOf(ctx, input.target);
-    await cloneAtSha({ remote: { url: remoteUrl, token: await github.installationToken() }, sha: input.sha, dir: repoDir, signal });
+    await cloneAtSha({
+      remote: { url: remoteUrl, token: await github.installationToken() },
+      sha: input.sha,
+      dir: repoDir,
+      signal,
+    });
     const branch = issueBranch(input.issue);
     const task: Task = {
       id: `${input.target.owner}/${input.target.repo}#${input.issue.number}`,

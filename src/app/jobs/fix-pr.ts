@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import { cloneAtSha } from "../../github/git-remote.js";
 import type { PullRequestInfo } from "../../github/github-port.js";
-import { type AppContext, type RepoTarget, jobKey, remoteUrlOf } from "../app-context.js";
+import { type AppContext, jobKey, type RepoTarget, remoteUrlOf } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
 import { publishFix } from "./publish-fix.js";
 
@@ -25,7 +25,12 @@ export function fixPrJob(ctx: AppContext, input: FixPrInput) {
     const { pr } = input;
     const repoDir = join(folder, "repo");
     const remoteUrl = remoteUrlOf(ctx, input.target);
-    await cloneAtSha({ remote: { url: remoteUrl, token: await github.installationToken() }, sha: pr.headSha, dir: repoDir, signal });
+    await cloneAtSha({
+      remote: { url: remoteUrl, token: await github.installationToken() },
+      sha: pr.headSha,
+      dir: repoDir,
+      signal,
+    });
     const open = (await ctx.store.getReviewState(jobKey(input.target, pr.number)))?.openFindings ?? [];
     const findings = open.map((f) => `- ${f.file}:${f.line} (${f.severity}): ${f.explanation}`).join("\n");
     const own = pr.headRef.startsWith("tanuki/");

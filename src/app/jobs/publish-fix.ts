@@ -1,5 +1,5 @@
-import { testsPassed } from "../../core/test-report.js";
 import type { RunResult } from "../../core/run-result.js";
+import { testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import { pushBranch } from "../../github/git-remote.js";
 import type { GitHubPort } from "../../github/github-port.js";
@@ -51,10 +51,19 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
   const token = await github.installationToken();
   const remote = { url: input.remoteUrl, token };
   if (destination.kind === "push") {
-    await pushBranch({ remote, repoDir: input.repoDir, sha: result.headSha, branch: destination.branch, signal: input.signal });
+    await pushBranch({
+      remote,
+      repoDir: input.repoDir,
+      sha: result.headSha,
+      branch: destination.branch,
+      signal: input.signal,
+    });
     return {
       state: result.outcome === "fixed" ? "succeeded" : "failed",
-      details: [`Pushed ${result.headSha.slice(0, 7)} to \`${destination.branch}\`: ${result.reason}`, ...testLine(result)],
+      details: [
+        `Pushed ${result.headSha.slice(0, 7)} to \`${destination.branch}\`: ${result.reason}`,
+        ...testLine(result),
+      ],
       check: { conclusion: result.outcome === "fixed" ? "success" : "neutral", annotations },
     };
   }
@@ -92,10 +101,15 @@ export function explainFailure(result: RunResult): string[] {
   if (result.error) lines.push(`Error: \`${result.error.message.replace(/`/g, "'")}\``);
   if (result.attempts.length > 0) {
     lines.push(
-      ["What was tried:", ...result.attempts.map((a) => {
-        const tests = a.tests ? `, tests exit ${a.tests.exitCode}${a.tests.failed !== undefined ? ` (${a.tests.failed} failed)` : ""}` : "";
-        return `- attempt ${a.attempt}: ${a.edits.length} edit(s)${tests}${a.failureReason ? `: ${a.failureReason}` : ""}`;
-      })].join("\n"),
+      [
+        "What was tried:",
+        ...result.attempts.map((a) => {
+          const tests = a.tests
+            ? `, tests exit ${a.tests.exitCode}${a.tests.failed !== undefined ? ` (${a.tests.failed} failed)` : ""}`
+            : "";
+          return `- attempt ${a.attempt}: ${a.edits.length} edit(s)${tests}${a.failureReason ? `: ${a.failureReason}` : ""}`;
+        }),
+      ].join("\n"),
     );
   }
   const rca = result.rcas.at(-1);
@@ -106,7 +120,9 @@ export function explainFailure(result: RunResult): string[] {
 function testLine(result: RunResult): string[] {
   if (!result.tests) return [];
   const fmt = (t: { passed?: number; failed?: number; exitCode: number }) =>
-    t.passed !== undefined || t.failed !== undefined ? `${t.passed ?? 0} passed / ${t.failed ?? 0} failed` : `exit ${t.exitCode}`;
+    t.passed !== undefined || t.failed !== undefined
+      ? `${t.passed ?? 0} passed / ${t.failed ?? 0} failed`
+      : `exit ${t.exitCode}`;
   const { before, after } = result.tests;
   return [`Tests: before ${fmt(before)}, after ${fmt(after)}${testsPassed(after) ? " ✅" : ""}`];
 }

@@ -7,7 +7,7 @@ import { commentableLines, filterDiff } from "../../github/diff-lines.js";
 import { cloneAtSha, diffCommits, fetchCommits, isAncestor } from "../../github/git-remote.js";
 import type { PullRequestInfo } from "../../github/github-port.js";
 import { buildReview, countBySeverity, fingerprintFinding } from "../../github/review-comments.js";
-import { type AppContext, type RepoTarget, jobKey, remoteUrlOf } from "../app-context.js";
+import { type AppContext, jobKey, type RepoTarget, remoteUrlOf } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
 
 /** What a review needs from the webhook. */
@@ -28,7 +28,11 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
     const key = jobKey(input.target, pr.number);
     const previous = await ctx.store.getReviewState(key);
     if (previous?.lastReviewedSha === pr.headSha) {
-      return { state: "succeeded", details: [`${pr.headSha.slice(0, 7)} was already reviewed.`], check: { conclusion: "success" } };
+      return {
+        state: "succeeded",
+        details: [`${pr.headSha.slice(0, 7)} was already reviewed.`],
+        check: { conclusion: "success" },
+      };
     }
     const repoDir = join(folder, "repo");
     const remote = { url: remoteUrlOf(ctx, input.target), token: await github.installationToken() };
@@ -41,7 +45,10 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
         incremental = true;
       }
     }
-    const fullDiff = filterDiff(await diffCommits(repoDir, pr.baseSha, pr.headSha, true), config.autoReview.ignorePaths);
+    const fullDiff = filterDiff(
+      await diffCommits(repoDir, pr.baseSha, pr.headSha, true),
+      config.autoReview.ignorePaths,
+    );
     const toReview = incremental
       ? filterDiff(await diffCommits(repoDir, since, pr.headSha), config.autoReview.ignorePaths)
       : fullDiff;
@@ -67,7 +74,9 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
     const tests = review.tests;
     const testsText = tests
       ? `Tests (\`${tests.command}\`): ${testsPassed(tests) ? "passed" : "failed"}` +
-        (tests.passed !== undefined || tests.failed !== undefined ? ` (${tests.passed ?? 0} passed, ${tests.failed ?? 0} failed)` : "")
+        (tests.passed !== undefined || tests.failed !== undefined
+          ? ` (${tests.passed ?? 0} passed, ${tests.failed ?? 0} failed)`
+          : "")
       : undefined;
     const built = buildReview({
       findings: review.findings,
@@ -80,7 +89,9 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
     const newFindings = review.findings.filter((f) => built.posted.includes(fingerprintFinding(f)));
     let reviewUrl: string | undefined;
     if (built.posted.length > 0 || !previous) {
-      reviewUrl = (await github.createReview(pr.number, { commitId: pr.headSha, body: built.body, comments: built.comments })).url;
+      reviewUrl = (
+        await github.createReview(pr.number, { commitId: pr.headSha, body: built.body, comments: built.comments })
+      ).url;
     }
     await ctx.store.putReviewState(key, {
       lastReviewedSha: pr.headSha,

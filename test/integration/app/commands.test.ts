@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 import { GitHubMock } from "../../helpers/app-github-mock.js";
+import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated } from "../../helpers/app-payloads.js";
 import { untilAborted } from "../../helpers/app-scripted-runner.js";
@@ -46,8 +46,14 @@ describe("commands, permissions and deliveries", () => {
   });
 
   it("ignores bots, Tanuki itself included, without a single API call", async () => {
-    const bot = await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix", login: "dependabot[bot]", userType: "Bot" }));
-    const self = await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki help", login: "tanuki-app[bot]", userType: "Bot" }));
+    const bot = await h.deliver(
+      "issue_comment",
+      issueCommentCreated({ body: "/tanuki fix", login: "dependabot[bot]", userType: "Bot" }),
+    );
+    const self = await h.deliver(
+      "issue_comment",
+      issueCommentCreated({ body: "/tanuki help", login: "tanuki-app[bot]", userType: "Bot" }),
+    );
     await h.app.idle();
     expect([bot.status, self.status]).toEqual([200, 200]);
     expect(github.calls).toEqual([]);
@@ -55,7 +61,11 @@ describe("commands, permissions and deliveries", () => {
   });
 
   it("does not re-trigger on an edited comment", async () => {
-    const edited = { ...issueCommentCreated({ body: "/tanuki fix" }), action: "edited", changes: { body: { from: "x" } } };
+    const edited = {
+      ...issueCommentCreated({ body: "/tanuki fix" }),
+      action: "edited",
+      changes: { body: { from: "x" } },
+    };
     const res = await h.deliver("issue_comment", edited);
     await h.app.idle();
     expect(res.status).toBe(200);
@@ -94,7 +104,10 @@ describe("commands, permissions and deliveries", () => {
   });
 
   it("reports an invalid .github/tanuki.yml with each key path and runs nothing", async () => {
-    mockIssueIntake(github, { sha, config: "label: tanuki\nbudgets:\n  maxAttempts: 0\nautoReview:\n  skipDraft: true\n" });
+    mockIssueIntake(github, {
+      sha,
+      config: "label: tanuki\nbudgets:\n  maxAttempts: 0\nautoReview:\n  skipDraft: true\n",
+    });
     github
       .on("POST", repoPath("/check-runs"), 201, { id: 77, html_url: "https://github.com/acme/widgets/runs/77" })
       .on("POST", repoPath("/issues/7/comments"), 201, { id: 1 });
@@ -105,7 +118,10 @@ describe("commands, permissions and deliveries", () => {
     expect(comment).toContain("`budgets.maxAttempts: Too small: expected number to be >=1`");
     expect(comment).toContain('`autoReview: Unrecognized key: "skipDraft"`');
     expect(comment).toContain("https://github.com/acme/widgets/runs/77");
-    const check = github.find("POST", repoPath("/check-runs"))[0]?.body as { conclusion: string; output: { summary: string } };
+    const check = github.find("POST", repoPath("/check-runs"))[0]?.body as {
+      conclusion: string;
+      output: { summary: string };
+    };
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain("budgets.maxAttempts");
     expect(h.runner.calls.fix).toHaveLength(0);
@@ -146,7 +162,10 @@ describe("commands, permissions and deliveries", () => {
     const final = bodyOf(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
     expect(final).toMatch(/cancelled/);
     expect(final).toContain("cancelled by @alice");
-    expect((github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string }).conclusion).toBe("cancelled");
+    expect(
+      (github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string } | undefined)
+        ?.conclusion,
+    ).toBe("cancelled");
     expect(h.runner.calls.fix).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { type BareRemote, createBareRemote, git } from "../../helpers/app-git.js";
 import { GitHubMock } from "../../helpers/app-github-mock.js";
+import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { configPath, repoPath } from "../../helpers/app-intake-mocks.js";
 import { checkRunFailed, workflowRunFailed } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult } from "../../helpers/app-scripted-runner.js";
@@ -60,7 +60,8 @@ describe("failing checks on pull requests", () => {
 
     expect(h.runner.calls.analyzeFailure).toHaveLength(1);
     expect(h.runner.calls.analyzeFailure[0]).toMatchObject({ checkName: "test", log: LOG });
-    const comment = (github.find("POST", repoPath("/issues/12/comments"))[0]?.body as { body: string }).body;
+    const comment = (github.find("POST", repoPath("/issues/12/comments"))[0]?.body as { body: string } | undefined)
+      ?.body;
     expect(comment).toContain(`why \`test\` failed on ${headSha.slice(0, 7)}`);
     expect(comment).toContain("1. Why? add() returns a + b + 1");
     expect(comment).toContain("**Root cause:** off-by-one in add()");
@@ -69,7 +70,11 @@ describe("failing checks on pull requests", () => {
 
   it("on a tanuki/* branch also pushes a fix commit onto the branch", async () => {
     const branch = "tanuki/issue-3-add";
-    const headSha = remote.commit({ "src/calc.js": "export const add = (a, b) => a + b + 1;\n" }, "tanuki attempt", branch);
+    const headSha = remote.commit(
+      { "src/calc.js": "export const add = (a, b) => a + b + 1;\n" },
+      "tanuki attempt",
+      branch,
+    );
     mockCheckJob();
     github.on("PATCH", repoPath("/issues/comments/6001"), 200, {});
     h.runner.script.analyzeFailure = () => RCA;
@@ -89,7 +94,8 @@ describe("failing checks on pull requests", () => {
     expect(tip).not.toBe(headSha);
     expect(git(remote.url, "rev-parse", `${tip}~1`)).toBe(headSha);
     expect(remote.show(tip, "src/calc.js")).toBe("export const add = (a, b) => a + b;");
-    const updated = (github.find("PATCH", repoPath("/issues/comments/6001"))[0]?.body as { body: string }).body;
+    const updated = (github.find("PATCH", repoPath("/issues/comments/6001"))[0]?.body as { body: string } | undefined)
+      ?.body;
     expect(updated).toContain(`Pushed ${tip.slice(0, 7)} to \`${branch}\``);
     expect(await h.store.increment(`fix-attempts:acme/widgets:${branch}`, 0)).toBe(1);
   });

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 import { GitHubMock } from "../../helpers/app-github-mock.js";
+import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated, issuesLabeled } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult } from "../../helpers/app-scripted-runner.js";
@@ -49,11 +49,18 @@ describe("/tanuki fix on an issue", () => {
         branch: input.task.branchName,
         headSha,
         findings: [{ file: "src/list.js", line: 1, severity: "minor", explanation: "Consider a default value." }],
-        pullRequest: { title: "Fix crash on empty widget list", body: "## Summary\nGuard the empty list.\n\nFixes #7", draft: false },
+        pullRequest: {
+          title: "Fix crash on empty widget list",
+          body: "## Summary\nGuard the empty list.\n\nFixes #7",
+          draft: false,
+        },
       });
     };
 
-    const res = await h.deliver("issue_comment", issueCommentCreated({ body: "Thanks!\n/TANUKI fix keep the public API\n" }));
+    const res = await h.deliver(
+      "issue_comment",
+      issueCommentCreated({ body: "Thanks!\n/TANUKI fix keep the public API\n" }),
+    );
     expect(res.status).toBe(200);
     await h.app.idle();
     github.assertDone();
@@ -61,7 +68,12 @@ describe("/tanuki fix on an issue", () => {
     expect(github.find("POST", repoPath("/issues/comments/1001/reactions"))[0]?.body).toEqual({ content: "eyes" });
     expect(github.find("POST", repoPath("/issues/7/labels"))[0]?.body).toEqual({ labels: ["tanuki"] });
     const [fix] = h.runner.calls.fix;
-    expect(fix?.task).toMatchObject({ baseSha, branchName: BRANCH, instructions: "keep the public API", issue: { number: 7 } });
+    expect(fix?.task).toMatchObject({
+      baseSha,
+      branchName: BRANCH,
+      instructions: "keep the public API",
+      issue: { number: 7 },
+    });
     expect(gitConfigDuringRun).not.toMatch(/ghs_|extraheader|\[remote/);
 
     const pushed = remote.branchSha(BRANCH);
@@ -132,21 +144,51 @@ describe("/tanuki fix on an issue", () => {
         reason: "the attempt budget (2) ran out",
         baseSha,
         attempts: [
-          { attempt: 1, edits: [], editProblems: [], diff: "", findings: [], score: 0, durationMs: 5, failureReason: "edit did not apply" },
-          { attempt: 2, edits: [], editProblems: [], diff: "", findings: [], score: 0, durationMs: 5, failureReason: "tests still fail" },
+          {
+            attempt: 1,
+            edits: [],
+            editProblems: [],
+            diff: "",
+            findings: [],
+            score: 0,
+            durationMs: 5,
+            failureReason: "edit did not apply",
+          },
+          {
+            attempt: 2,
+            edits: [],
+            editProblems: [],
+            diff: "",
+            findings: [],
+            score: 0,
+            durationMs: 5,
+            failureReason: "tests still fail",
+          },
         ],
-        rcas: [{ symptom: "TypeError", whys: ["xs is empty"], rootCause: "no guard for empty lists", nextAttemptAdvice: "guard", attempt: 2 }],
+        rcas: [
+          {
+            symptom: "TypeError",
+            whys: ["xs is empty"],
+            rootCause: "no guard for empty lists",
+            nextAttemptAdvice: "guard",
+            attempt: 2,
+          },
+        ],
       });
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    const final = (github.find("PATCH", repoPath("/issues/comments/5001")).at(-1)?.body as { body: string }).body;
+    const final = (github.find("PATCH", repoPath("/issues/comments/5001")).at(-1)?.body as { body: string } | undefined)
+      ?.body;
     expect(final).toMatch(/failed/);
     expect(final).toContain("the attempt budget (2) ran out");
     expect(final).toContain("attempt 1: 0 edit(s): edit did not apply");
     expect(final).toContain("no guard for empty lists");
     expect(remote.branchSha(BRANCH)).toBeUndefined();
-    expect((github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string }).conclusion).toBe("failure");
+    expect(
+      (github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string } | undefined)
+        ?.conclusion,
+    ).toBe("failure");
   });
 
   it("starts a fix when a human adds the label, and ignores the label added by a bot", async () => {

@@ -2,9 +2,9 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 import { GitHubMock } from "../../helpers/app-github-mock.js";
+import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult, untilAborted } from "../../helpers/app-scripted-runner.js";
@@ -72,7 +72,10 @@ describe("GitHub faults and restarts", () => {
     const final = bodyOf(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
     expect(final).toMatch(/failed/);
     expect(final).toContain("GitHub API POST pull request failed (422)");
-    expect((github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string }).conclusion).toBe("failure");
+    expect(
+      (github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string } | undefined)
+        ?.conclusion,
+    ).toBe("failure");
   });
 
   it("reports jobs that were running when the process stopped as interrupted after a restart", async () => {
@@ -109,7 +112,10 @@ describe("GitHub faults and restarts", () => {
     const comment = bodyOf(after.find((c) => c.path === repoPath("/issues/comments/5001")));
     expect(comment).toMatch(/interrupted/);
     expect(comment).toContain("Tanuki restarted while this job was queued or running");
-    const check = after.find((c) => c.path === repoPath("/check-runs/9001"))?.body as { conclusion: string; output: { title: string } };
+    const check = after.find((c) => c.path === repoPath("/check-runs/9001"))?.body as {
+      conclusion: string;
+      output: { title: string };
+    };
     expect(check.conclusion).toBe("cancelled");
     expect(check.output.title).toBe("Interrupted: Fix for #7");
     expect((await second.store.listJobs()).map((j) => j.state)).toEqual(["interrupted"]);

@@ -5,7 +5,12 @@ import { ConfigError } from "../../../src/core/errors.js";
 describe("readAppEnv", () => {
   it("applies defaults and coerces numbers", () => {
     const env = readAppEnv({ APP_ID: "12", TANUKI_CONCURRENCY: "2" });
-    expect(env).toMatchObject({ APP_ID: 12, TANUKI_CONCURRENCY: 2, TANUKI_DATA_DIR: ".tanuki", TANUKI_STATUS_INTERVAL_MS: 3000 });
+    expect(env).toMatchObject({
+      APP_ID: 12,
+      TANUKI_CONCURRENCY: 2,
+      TANUKI_DATA_DIR: ".tanuki",
+      TANUKI_STATUS_INTERVAL_MS: 3000,
+    });
   });
 
   it("names every bad variable", () => {

@@ -4,7 +4,10 @@ import { hasPermission, isBot } from "../../../src/app/permission.js";
 
 describe("parseCommand", () => {
   it("finds a command on its own line, case-insensitively, with instructions", () => {
-    expect(parseCommand("Looks bad.\n  /Tanuki FIX   keep it small \nthanks")).toEqual({ kind: "fix", instructions: "keep it small" });
+    expect(parseCommand("Looks bad.\n  /Tanuki FIX   keep it small \nthanks")).toEqual({
+      kind: "fix",
+      instructions: "keep it small",
+    });
     expect(parseCommand("/tanuki review")).toEqual({ kind: "review" });
     expect(parseCommand("/tanuki cancel\r\n")).toEqual({ kind: "cancel" });
     expect(parseCommand("/tanuki")).toEqual({ kind: "help" });

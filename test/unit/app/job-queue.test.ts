@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { JobQueue } from "../../../src/app/job-queue.js";
 import { untilAborted } from "../../helpers/app-scripted-runner.js";
 
-const job = (id: string, key: string, kind: "review" | "fix-issue" = "fix-issue", sha = "a".repeat(40)) => ({ id, key, kind, sha });
+const job = (id: string, key: string, kind: "review" | "fix-issue" = "fix-issue", sha = "a".repeat(40)) => ({
+  id,
+  key,
+  kind,
+  sha,
+});
 
 describe("JobQueue", () => {
   it("runs at most `concurrency` jobs at once and one per key", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRepoConfig, toRunConfig } from "../../../src/config/repo-config.js";
-import { RunConfig, defaultRunConfig } from "../../../src/config/run-config.js";
+import { defaultRunConfig, RunConfig } from "../../../src/config/run-config.js";
 
 describe("parseRepoConfig", () => {
   it("gives the defaults for a missing or empty file", () => {
@@ -12,7 +12,9 @@ describe("parseRepoConfig", () => {
   });
 
   it("reports every invalid key with its path and returns no config at all", () => {
-    const result = parseRepoConfig("label: ok\nfailingChecks:\n  policy: sometimes\nsandbox:\n  limits:\n    cpus: -1\ntypo: 1\n");
+    const result = parseRepoConfig(
+      "label: ok\nfailingChecks:\n  policy: sometimes\nsandbox:\n  limits:\n    cpus: -1\ntypo: 1\n",
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues).toEqual(

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { commentableLines, filterDiff } from "../../../src/github/diff-lines.js";
-import { buildReview, fingerprintFinding, parseReviewMarker, renderFindingComment } from "../../../src/github/review-comments.js";
+import {
+  buildReview,
+  fingerprintFinding,
+  parseReviewMarker,
+  renderFindingComment,
+} from "../../../src/github/review-comments.js";
 
 const DIFF = [
   "diff --git a/src/a.js b/src/a.js",
@@ -48,7 +53,9 @@ describe("buildReview", () => {
   const finding = { file: "src/a.js", line: 11, severity: "major" as const, explanation: "Off by one." };
 
   it("fingerprints ignore the line and whitespace but not the file or severity", () => {
-    expect(fingerprintFinding({ ...finding, line: 99, explanation: " off  by ONE. " })).toBe(fingerprintFinding(finding));
+    expect(fingerprintFinding({ ...finding, line: 99, explanation: " off  by ONE. " })).toBe(
+      fingerprintFinding(finding),
+    );
     expect(fingerprintFinding({ ...finding, file: "b.js" })).not.toBe(fingerprintFinding(finding));
     expect(fingerprintFinding({ ...finding, severity: "nit" })).not.toBe(fingerprintFinding(finding));
   });

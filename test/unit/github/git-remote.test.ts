@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -37,11 +36,21 @@ describe("git-remote", () => {
     const head = git(repo, "rev-parse", "HEAD");
     await pushBranch({ remote: { url: remote.url, token: "t" }, repoDir: repo, sha: head, branch: "tanuki/issue-1-x" });
     expect(remote.branchSha("tanuki/issue-1-x")).toBe(head);
-    await expect(pushBranch({ remote: { url: remote.url }, repoDir: repo, sha: base, branch: "tanuki/issue-1-x" })).rejects.toBeInstanceOf(GitError);
-    await pushBranch({ remote: { url: remote.url }, repoDir: repo, sha: base, branch: "tanuki/issue-1-x", force: true });
+    await expect(
+      pushBranch({ remote: { url: remote.url }, repoDir: repo, sha: base, branch: "tanuki/issue-1-x" }),
+    ).rejects.toBeInstanceOf(GitError);
+    await pushBranch({
+      remote: { url: remote.url },
+      repoDir: repo,
+      sha: base,
+      branch: "tanuki/issue-1-x",
+      force: true,
+    });
     expect(remote.branchSha("tanuki/issue-1-x")).toBe(base);
     for (const branch of ["main", "tanuki/../main", "feature/tanuki/x"]) {
-      await expect(pushBranch({ remote: { url: remote.url }, repoDir: repo, sha: head, branch })).rejects.toThrow(/only to tanuki\//);
+      await expect(pushBranch({ remote: { url: remote.url }, repoDir: repo, sha: head, branch })).rejects.toThrow(
+        /only to tanuki\//,
+      );
     }
     expect(remote.branchSha("main")).toBe(base);
   });
