@@ -149,12 +149,12 @@ async function startCommandJob(
 }
 
 /** A status comment (and check run) saying why nothing runs. */
-async function reportRejected(github: GitHubPort, number: number, sha: string, text: string): Promise<void> {
+async function reportRejected(github: GitHubPort, number: number, sha: string, text: string, now: number) {
   const view = { jobId: "config", title: "Configuration problem", state: "rejected" as const, details: [text] };
   const check = await github.createCheckRun(sha, {
     conclusion: "failure",
     title: "Invalid .github/tanuki.yml",
     summary: text,
   });
-  await github.createComment(number, renderStatusComment({ ...view, checkRunUrl: check.url }, Date.now()));
+  await github.createComment(number, renderStatusComment({ ...view, checkRunUrl: check.url }, now));
 }
