@@ -55,6 +55,7 @@ export async function handleCommentCommand(ctx: AppContext, input: CommentComman
       input.number,
       pinned.workSha,
       configProblemText(configResult.issues, pinned.configSha),
+      ctx.clock.now(),
     );
     return;
   }
