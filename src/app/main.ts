@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { run } from "probot";
 import { type AppEnv, readAppEnv } from "../config/app-env.js";
 import { defaultRunConfig } from "../config/run-config.js";
-import { ConfigError } from "../core/errors.js";
 import { FileJobStore } from "./file-job-store.js";
 import { tanukiApp } from "./index.js";
 import type { JobRunner } from "./job-runner.js";
@@ -55,20 +53,5 @@ export async function startTanukiApp(options: StartTanukiAppOptions): Promise<vo
       await server.stop();
       process.exit(0);
     })();
-  });
-}
-
-/** Placeholder until the composition root supplies the engine: fails with instructions, never silently. */
-const engineNotComposed: CreateJobRunner = () => {
-  throw new ConfigError(
-    "No engine is composed for the GitHub App: start it through the composition root, which passes createJobRunner " +
-      "to startTanukiApp().",
-  );
-};
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  startTanukiApp({ createJobRunner: engineNotComposed }).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(2);
   });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { isTanukiError } from "../core/errors.js";
+import { runAppCommand } from "./app-command.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
 import type { FixFlags } from "./fix-options.js";
@@ -52,6 +53,16 @@ export async function main(argv: string[]): Promise<number> {
         stdout: process.stdout,
         stderr: process.stderr,
         signal: controller.signal,
+      });
+    });
+
+  program
+    .command("app")
+    .description("Start the GitHub App server (webhooks; without credentials, the app setup flow)")
+    .action(async () => {
+      await runAppCommand(process.env);
+      exitCode = await new Promise<number>(() => {
+        // The server runs until the process is stopped (SIGTERM is handled by the app).
       });
     });
 

@@ -1,0 +1,27 @@
+import { join, resolve } from "node:path";
+import { startTanukiApp } from "../app/main.js";
+import { createJobRunner } from "../compose/create-job-runner.js";
+import { readCliEnv } from "../config/cli-env.js";
+
+/**
+ * `tanuki app`: start the GitHub App server (Probot). Without credentials Probot serves its manifest setup flow
+ * (see docs/github-app.md). The engine (model, sandbox) is built once, when the app has credentials, from the same
+ * variables as the CLI (`TANUKI_MODEL`, `TANUKI_MODEL_DIR`, `TANUKI_THREADS`, `TANUKI_WORK_DIR`); job traces go to
+ * `$TANUKI_DATA_DIR/traces/`.
+ *
+ * @throws ConfigError when the environment is invalid
+ */
+export async function runAppCommand(env: NodeJS.ProcessEnv): Promise<void> {
+  const engineEnv = readCliEnv(env);
+  await startTanukiApp({
+    env,
+    createJobRunner: (appEnv) =>
+      createJobRunner({
+        model: engineEnv.TANUKI_MODEL,
+        modelDir: engineEnv.TANUKI_MODEL_DIR,
+        threads: engineEnv.TANUKI_THREADS,
+        workRoot: engineEnv.TANUKI_WORK_DIR,
+        traceDir: join(resolve(appEnv.TANUKI_DATA_DIR), "traces"),
+      }),
+  });
+}

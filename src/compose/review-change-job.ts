@@ -1,0 +1,73 @@
+import { AGENT_IDS, DEFAULT_ROSTER, getRosterEntry, reviewChange } from "../agents/index.js";
+import type { RunConfig } from "../config/run-config.js";
+import type { Finding } from "../core/finding.js";
+import type { TestReport } from "../core/test-report.js";
+import { SANDBOX_ENV, toTestReport } from "../loop/phases/test.js";
+import type { Engine } from "./create-engine.js";
+
+/** Label put on sandboxes of review jobs, with the head SHA as value. */
+export const REVIEW_JOB_LABEL = "tanuki.review";
+
+/**
+ * Run the repository's tests (detected, or `config.testCommand`) on `sha` in a fresh sandbox over a private work
+ * copy of `repoDir`. Returns undefined when no test command is known. The sandbox and work copy are removed before
+ * returning, also on failure or abort.
+ */
+export async function runProjectTests(
+  engine: Engine,
+  repoDir: string,
+  sha: string,
+  config: RunConfig,
+  signal: AbortSignal,
+): Promise<TestReport | undefined> {
+  const workspace = await engine.workspaces.open(repoDir, { baseSha: sha, workRoot: engine.workRoot });
+  try {
+    const facts = await engine.explorer.explore(workspace.dir, { signal });
+    const command = config.testCommand ?? facts.testCommand;
+    if (!command) return undefined;
+    const sandbox = await engine.sandboxes.create({
+      workspaceDir: workspace.dir,
+      image: config.sandbox.image,
+      limits: config.sandbox.limits,
+      labels: { [REVIEW_JOB_LABEL]: sha },
+      signal,
+    });
+    try {
+      if (config.setupCommand) await sandbox.exec({ command: config.setupCommand, env: SANDBOX_ENV, signal });
+      return toTestReport(command, await sandbox.exec({ command, env: SANDBOX_ENV, signal }));
+    } finally {
+      await sandbox.dispose();
+    }
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+/**
+ * Review a pull request's change: the tester runs the project's tests on the head commit in the sandbox, then the
+ * adversarial reviewer attacks the diff with those results in hand.
+ *
+ * @returns findings (lines on the new side of `diff`), the reviewer's summary, and the test report when tests ran
+ * @throws ModelError, SandboxError, GitError, CancelledError
+ */
+export async function reviewPullRequestChange(
+  engine: Engine,
+  input: { repoDir: string; headSha: string; diff: string; config: RunConfig; signal: AbortSignal },
+): Promise<{ findings: Finding[]; summary: string; tests?: TestReport }> {
+  const tests = await runProjectTests(engine, input.repoDir, input.headSha, input.config, input.signal);
+  const reviewer = getRosterEntry(DEFAULT_ROSTER, AGENT_IDS.reviewer);
+  const review = await reviewChange(
+    engine.model,
+    reviewer,
+    {
+      issue: {
+        title: `Review of ${input.headSha.slice(0, 12)}`,
+        body: "Review this pull request's change for defects before it is merged.",
+      },
+      diff: input.diff,
+      ...(tests ? { after: tests } : {}),
+    },
+    input.signal,
+  );
+  return { findings: review.value.findings, summary: review.value.summary, ...(tests ? { tests } : {}) };
+}

@@ -1,0 +1,122 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Dockerode from "dockerode";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { assembleEngine } from "../../../src/compose/create-engine.js";
+import { createJobRunner } from "../../../src/compose/create-job-runner.js";
+import { REVIEW_JOB_LABEL } from "../../../src/compose/review-change-job.js";
+import { RunConfig } from "../../../src/config/run-config.js";
+import { describeIfAvailable } from "../../helpers/requirements.js";
+import { ScriptedModel } from "../../helpers/scripted-model.js";
+import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
+import { baseScript } from "../../unit/loop/run-fix-harness.js";
+import { dockerLoopAvailable, LOOP_SANDBOX_IMAGE } from "../loop/docker-loop-env.js";
+
+const describeDocker = describeIfAvailable(
+  await dockerLoopAvailable(),
+  `a Docker engine and the ${LOOP_SANDBOX_IMAGE} image (npm run sandbox:image)`,
+);
+
+const config = RunConfig.parse({
+  budgets: { maxAttempts: 2 },
+  planCandidates: 1,
+  sandbox: { image: LOOP_SANDBOX_IMAGE },
+});
+
+describeDocker("the real JobRunner (scripted model, real git and Docker sandbox)", () => {
+  let repo: string;
+  let root: string;
+  let git: (...args: string[]) => Promise<string>;
+  let work: string;
+
+  beforeEach(async () => {
+    ({ repo, root, git } = await createBuggyPythonRepo());
+    work = await mkdtemp(join(tmpdir(), "tanuki-runner-"));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+    await rm(work, { recursive: true, force: true });
+  });
+
+  function runnerWith(script: ReturnType<typeof baseScript>) {
+    const model = new ScriptedModel(script);
+    const engine = assembleEngine(model, { workRoot: join(work, "copies") });
+    return { model, runnerPromise: createJobRunner({ engine, traceDir: join(work, "traces") }) };
+  }
+
+  const settings = () => ({ config, models: {}, onEvent: () => {}, signal: new AbortController().signal });
+
+  it("review: runs the project's tests on the head commit in the sandbox, then the reviewer sees the real results", async () => {
+    const script = baseScript();
+    script["tanuki-reviewer"] = {
+      verdict: "request-changes",
+      summary: "The zero case is still broken.",
+      findings: [{ file: "calc.py", line: 2, severity: "blocking", explanation: "Divides by zero.", suggestion: "" }],
+    };
+    const { model, runnerPromise } = runnerWith(script);
+    const runner = await runnerPromise;
+    const head = await git("rev-parse", "HEAD");
+
+    const review = await runner.review({
+      ...settings(),
+      repoDir: repo,
+      baseSha: head,
+      headSha: head,
+      diff: "diff --git a/calc.py b/calc.py\n",
+    });
+
+    expect(review.tests).toMatchObject({ passed: 2, failed: 1 });
+    expect(review.tests?.outputTail).toContain("ZeroDivisionError");
+    expect(review.findings).toEqual([expect.objectContaining({ file: "calc.py", line: 2, severity: "blocking" })]);
+    const prompt = ScriptedModel.userText(model.callsFor("tanuki-reviewer")[0] ?? expect.fail("no reviewer call"));
+    expect(prompt).toContain("2 passed, 1 failed");
+    const left = await new Dockerode().listContainers({
+      all: true,
+      filters: { label: [`${REVIEW_JOB_LABEL}=${head}`] },
+    });
+    expect(left).toEqual([]);
+  });
+
+  it("analyzeFailure: the debugger gets the failing log (tail kept) and its five whys come back", async () => {
+    const { model, runnerPromise } = runnerWith(baseScript());
+    const runner = await runnerPromise;
+    const log = `${"noise\n".repeat(5_000)}E   AssertionError: expected 3 got 4\n`;
+
+    const rca = await runner.analyzeFailure({ ...settings(), repoDir: repo, log, checkName: "ci / test" });
+
+    expect(rca.rootCause).toBe("RCA-ROOT-CAUSE-MARKER");
+    const prompt = ScriptedModel.userText(model.callsFor("tanuki-debugger")[0] ?? expect.fail("no debugger call"));
+    expect(prompt).toContain("AssertionError: expected 3 got 4");
+    expect(prompt).toContain("ci / test");
+  });
+
+  it("fix: runs the loop in the job's clone, leaves the branch there and writes the job's trace", async () => {
+    const script = baseScript();
+    script["tanuki-coder"] = [{ explanation: "guard", edits: [FIX_EDIT] }];
+    const { runnerPromise } = runnerWith(script);
+    const runner = await runnerPromise;
+    const base = await git("rev-parse", "HEAD");
+    const task = {
+      id: "acme/calc#12",
+      kind: "fix" as const,
+      repoPath: "ignored",
+      baseSha: base,
+      issue: { ...ISSUE },
+      branchName: "tanuki/issue-12-zero",
+    };
+
+    const result = await runner.fix({ ...settings(), repoDir: repo, task });
+
+    expect(result.outcome).toBe("fixed");
+    expect(result.branch).toBe("tanuki/issue-12-zero");
+    expect(await git("rev-parse", `${result.branch}^`)).toBe(base);
+    const trace = await readFile(join(work, "traces", "acme_calc_12.jsonl"), "utf8");
+    expect(
+      trace
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line).kind),
+    ).toContain("model-call");
+  });
+});
