@@ -50,6 +50,13 @@ export interface StructuredAnswer<T> {
 export interface ChatModel {
   /** Human-readable model identity for reports, e.g. `qwen2.5-coder-1.5b-instruct-q4_k_m.gguf`. */
   readonly name: string;
+  /**
+   * Tokens the model's context holds (prompt + answer), when the backend knows it. Agents fit their prompts and
+   * answer caps to it; undefined = unknown (no fitting).
+   */
+  readonly contextSize?: number;
+  /** Exact token count of `text` with the model's tokenizer, when the backend can tell; else callers estimate. */
+  countTokens?(text: string): number;
   completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>>;
   /** Release the model and its contexts. Idempotent. */
   dispose(): Promise<void>;

@@ -9,6 +9,15 @@ export const DEFAULT_BRIEFING_TOKENS = 3_000;
 /** Most files a briefing quotes. */
 export const BRIEFING_FILES = 6;
 
+/** Share of the model's context one briefing may take (prompts add instructions, diffs and output around it). */
+export const BRIEFING_SHARE_OF_CONTEXT = 0.3;
+
+/** Briefing budget, tokens: the configured one (default 3,000), capped at 30 % of the model's context when known. */
+export function briefingBudget(configured: number | undefined, contextSize: number | undefined): number {
+  const budget = configured ?? DEFAULT_BRIEFING_TOKENS;
+  return contextSize ? Math.min(budget, Math.floor(contextSize * BRIEFING_SHARE_OF_CONTEXT)) : budget;
+}
+
 /** Current content of `paths` in the work copy (missing files are skipped). */
 export async function readFiles(state: RunState, paths: readonly string[]): Promise<FileText[]> {
   const workspace = requireWorkspace(state);
@@ -22,7 +31,7 @@ export async function readFiles(state: RunState, paths: readonly string[]): Prom
 
 /**
  * The briefing packet for an agent: repo map, world model and the most relevant files, under the token budget
- * (`deps.briefingTokens`, default 3,000). Files come from the work copy's current state, or from `files` when given
+ * ({@link briefingBudget}; counted with the model's tokenizer when it has one). Files come from the work copy's current state, or from `files` when given
  * (the tester passes base-commit content so its test stays anchored to the issue, not to the new code).
  */
 export async function briefFor(ctx: RunContext, state: RunState, files?: FileText[]): Promise<string> {
@@ -34,6 +43,7 @@ export async function briefFor(ctx: RunContext, state: RunState, files?: FileTex
     facts,
     world: ctx.world,
     files: quoted,
-    budgetTokens: ctx.deps.briefingTokens ?? DEFAULT_BRIEFING_TOKENS,
+    budgetTokens: briefingBudget(ctx.deps.briefingTokens, ctx.deps.model.contextSize),
+    ...(ctx.deps.model.countTokens ? { countTokens: (text: string) => ctx.deps.model.countTokens?.(text) ?? 0 } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_ROSTER, getRosterEntry, type RosterEntry } from "../agents/roster.js";
+import { fitRosterToContext } from "../agents/shared/fit-to-context.js";
 import type { RunConfig } from "../config/run-config.js";
 import { WorldModel } from "../context/world-model.js";
 import { CancelledError } from "../core/errors.js";
@@ -51,7 +52,7 @@ export class RunContext {
     this.task = task;
     this.config = config;
     this.deps = deps;
-    this.roster = deps.roster ?? DEFAULT_ROSTER;
+    this.roster = fitRosterToContext(deps.roster ?? DEFAULT_ROSTER, deps.model.contextSize);
     this.startMs = this.now();
     this.onOuterAbort = () => this.abort({ kind: "cancelled" });
     outer?.addEventListener("abort", this.onOuterAbort, { once: true });

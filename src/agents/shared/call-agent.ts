@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ChatMessage, ChatModel } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
+import { fitMessages, TEMPLATE_RESERVE_TOKENS } from "./fit-to-context.js";
 
 /** A validated agent answer and what it cost. */
 export interface AgentResult<T> {
@@ -16,6 +17,9 @@ export interface AgentResult<T> {
 /**
  * One structured call for a roster agent: its id, sampling settings and token cap go to the ChatModel port.
  *
+ * When the model tells its context size and can count tokens, the messages are fitted to the context first
+ * (see {@link fitMessages}), so a long diff or log never makes a call fail for length.
+ *
  * @param seed  sampling seed (candidate plans use different seeds)
  * @throws ModelError when the backend fails or the answer does not parse; CancelledError when `signal` aborts
  */
@@ -25,9 +29,14 @@ export async function callAgent<T>(
   call: { messages: ChatMessage[]; schema: z.ZodType<T>; schemaName: string; seed?: number },
   signal?: AbortSignal,
 ): Promise<AgentResult<T>> {
+  const count = model.countTokens?.bind(model);
+  const messages =
+    model.contextSize && count
+      ? fitMessages(call.messages, model.contextSize - entry.sampling.maxTokens - TEMPLATE_RESERVE_TOKENS, count)
+      : call.messages;
   const answer = await model.completeStructured({
     agent: entry.id,
-    messages: call.messages,
+    messages,
     schema: call.schema,
     schemaName: call.schemaName,
     maxTokens: entry.sampling.maxTokens,
