@@ -60,23 +60,26 @@ export function availableCpuCount(options: { paths?: Partial<CgroupPaths>; paral
 }
 
 /**
- * Models below this size (bytes) decode fastest on ONE thread: per-token work is so small that the cost of
- * synchronising threads dominates. Measured with node-llama-cpp 3.22.1 on a 2-CPU machine: a 1.2 MB model
- * ~580 tok/s on 1 thread vs ~66 on 2; a 3.4 MB Q8_0 model ~1,150 vs ~2-6; a 26 MB Q8_0 model ~260 vs ~95.
+ * Models below this size (bytes) decode fastest on ONE thread: per-token work is so small that synchronising
+ * threads costs more than it saves. See {@link chooseThreads} for the measurements.
  */
 export const SINGLE_THREAD_MODEL_BYTES = 64 * 1024 * 1024;
 
 /**
  * The thread count for token generation (llama.cpp `threads`).
  *
- * Rule (measured, see `bench/model-bench.ts`):
- * - never more threads than available CPUs: oversubscription is catastrophic for llama.cpp's spin-waiting
- *   workers (4 threads on 2 CPUs: ~0.6 tok/s against ~580 with 1 thread on the same model);
+ * Rule:
+ * - never more threads than available CPUs: llama.cpp's workers spin-wait on each other, so oversubscription
+ *   is catastrophic;
  * - 1 thread for models under {@link SINGLE_THREAD_MODEL_BYTES} (thread synchronisation dominates);
  * - otherwise half the available CPUs, rounded down, at least 1: on SMT machines that approximates the physical
- *   cores (hyper-threads add little to llama.cpp decoding, which is memory-bandwidth bound), and it leaves CPUs
- *   for the Node event loop and the sandbox that runs the tests next to the model. On 2 CPUs this gives 1,
- *   which also won on a 200 MB model there (~48 tok/s vs ~2-6 with 2 threads while the CPUs were shared).
+ *   cores (hyper-threads add little to decoding, which is memory-bandwidth bound), and it leaves CPUs for the
+ *   Node event loop and for the sandbox that runs the tests next to the model.
+ *
+ * Measured with `bench/model-bench.ts` (node-llama-cpp 3.22.1, CPU, 2 available CPUs shared with other work),
+ * decode tokens/s at 1 / 2 / 4 threads: a 1.2 MB F32 llama 1,209 / 85 / 1.8; a 26 MB Q8_0 llama 349 / 85 / 1.1;
+ * a 200 MB Q8_0 llama 55 / 45 / 0.5. The rule picks 1 thread on such a machine, the best fixed count each time.
+ * Not yet measured here: larger models on many dedicated cores, where more threads should pay off.
  *
  * @param options.availableCpus  from {@link availableCpuCount}
  * @param options.modelSizeBytes  size of the model file (or its weights), bytes
