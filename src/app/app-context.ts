@@ -1,6 +1,7 @@
 import type { Logger } from "probot";
 import type { RunConfig } from "../config/run-config.js";
 import type { GitHubPort } from "../github/github-port.js";
+import type { DispatchSettings, JobDispatcher } from "./dispatch/job-dispatcher.js";
 import type { JobQueue } from "./job-queue.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobStore } from "./job-store.js";
@@ -24,6 +25,13 @@ export interface AppSettings {
    * a local bare repository.
    */
   remoteUrl?: (repo: { owner: string; repo: string; cloneUrl: string }) => string;
+  /** Path of the repository config in each repository. Default `.github/tanuki.yml`. */
+  configPath?: string;
+  /**
+   * Dispatch mode (`TANUKI_RUNNER=actions`): jobs run on the repository's self-hosted Actions runners, started
+   * through `workflow_dispatch`, instead of in this process. Absent: inline (the JobRunner runs them here).
+   */
+  dispatch?: DispatchSettings;
 }
 
 /** Everything handlers and jobs share. Built once by `tanukiApp`. */
@@ -34,6 +42,8 @@ export interface AppContext {
   clock: Clock;
   settings: AppSettings;
   log: Logger;
+  /** Present in dispatch mode: starts jobs on the Actions runners and cancels them. */
+  dispatcher?: JobDispatcher;
   /** The GitHub port for one repository, authenticated as the installation. */
   github(installationId: number, owner: string, repo: string): Promise<GitHubPort>;
 }

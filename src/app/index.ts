@@ -1,6 +1,8 @@
-import type { ApplicationFunction, Probot } from "probot";
+import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { OctokitGitHub } from "../github/octokit-github.js";
 import type { AppContext, AppSettings, Clock } from "./app-context.js";
+import { createJobDispatcher } from "./dispatch/job-dispatcher.js";
+import { checkDispatchedJobs } from "./dispatch/watch-dispatched.js";
 import {
   type Background,
   onCheckRun,
@@ -9,6 +11,7 @@ import {
   onPullRequest,
   onWorkflowRun,
 } from "./handlers.js";
+import { healthHandler } from "./health.js";
 import { JobQueue } from "./job-queue.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobStore } from "./job-store.js";
@@ -48,26 +51,33 @@ export type TanukiApp = ApplicationFunction & {
  * report). Events used: `issue_comment.created`, `issues.labeled`, `pull_request.{opened,reopened,
  * ready_for_review,synchronize}`, `check_run.completed`, `workflow_run.completed` (see app.yml).
  *
- * On load it reports jobs a previous process left queued or running as interrupted.
+ * On load it reports jobs a previous process left queued or running as interrupted. In dispatch mode
+ * (`settings.dispatch`) jobs are started on the Actions runners, and a watchdog reports those that never start or
+ * die. `GET /healthz` answers `200 {"status":"ok",...}` once the app is loaded (for container health checks).
  */
 export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
   const queue = new JobQueue(deps.settings.concurrency ?? 1);
   const inFlight = new Set<Promise<void>>();
   let recovery: Promise<string[]> = Promise.resolve([]);
+  let watchdog: NodeJS.Timeout | undefined;
+  const clock = deps.clock ?? { now: () => Date.now() };
+  const dispatcher = deps.settings.dispatch ? createJobDispatcher(deps.settings.dispatch, clock) : undefined;
 
-  const appFn = (app: Probot) => {
+  const appFn = (app: Probot, options?: Partial<ApplicationFunctionOptions>) => {
     const log = app.log.child({ name: "tanuki" });
     const ctx: AppContext = {
       runner: deps.runner,
       store: deps.store,
       queue,
-      clock: deps.clock ?? { now: () => Date.now() },
+      clock,
       settings: deps.settings,
       log,
+      ...(dispatcher ? { dispatcher } : {}),
       github: async (installationId, owner, repo) => new OctokitGitHub(await app.auth(installationId), owner, repo),
     };
     const bg: Background = (what, work) => {
-      const p = work()
+      const p: Promise<void> = work()
+        .then(() => undefined)
         .catch((err) => log.error({ err, event: what }, "webhook intake failed"))
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -87,10 +97,19 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
     );
     app.on("check_run.completed", (context) => onCheckRun(ctx, bg, context));
     app.on("workflow_run.completed", (context) => onWorkflowRun(ctx, bg, context));
+    options?.addHandler?.(healthHandler(() => ({ running: queue.size(), mode: dispatcher ? "actions" : "inline" })));
     recovery = recoverInterrupted(ctx).catch((err) => {
       log.error({ err }, "could not report interrupted jobs");
       return [];
     });
+    if (dispatcher) {
+      const check = () => {
+        bg("dispatch watchdog", () => checkDispatchedJobs(ctx));
+      };
+      check();
+      watchdog = setInterval(check, dispatcher.settings.checkIntervalMs ?? 60_000);
+      watchdog.unref();
+    }
   };
 
   const idle = async () => {
@@ -103,6 +122,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
     idle,
     recovered: () => recovery,
     dispose: async () => {
+      if (watchdog) clearInterval(watchdog);
       queue.cancelAll("Tanuki is shutting down");
       await idle();
     },

@@ -5,6 +5,8 @@ import { isTanukiError } from "../core/errors.js";
 import type { CheckRunUpdate, GitHubPort } from "../github/github-port.js";
 import { type JobView, renderStatusComment } from "../github/status-comment.js";
 import { type AppContext, jobKey, type RepoTarget } from "./app-context.js";
+import type { DispatchCommand } from "./dispatch/dispatch-inputs.js";
+import type { IntakeResult } from "./intake/intake-result.js";
 import type { QueuedJob } from "./job-queue.js";
 import type { JobKind, JobRecord } from "./job-store.js";
 import { ProgressReporter } from "./progress-reporter.js";
@@ -45,6 +47,23 @@ export interface JobSpec {
   statusComment: boolean;
   whenBusy?: "refuse" | "wait";
   supersedes?: (existing: QueuedJob) => boolean;
+  /** How the job is redone on the Actions runners in dispatch mode (jobs without it always run here). */
+  dispatch?: DispatchCommand;
+  /**
+   * Report into a status comment and check run that already exist (a job the App dispatched to this runner)
+   * instead of creating them; the job keeps the App's id.
+   */
+  existing?: ExistingReport;
+}
+
+/** The App's handles on a dispatched job, as the runner receives them. */
+export interface ExistingReport {
+  jobId: string;
+  statusCommentId?: number;
+  checkRunId?: number;
+  checkRunUrl?: string;
+  /** Markdown paragraphs shown while the job runs (e.g. the runner and its workflow run). */
+  details?: string[];
 }
 
 /** Result of {@link startJob}: started, or refused because another job holds the issue/PR. */
@@ -54,6 +73,10 @@ export type StartResult = { started: true; jobId: string; done: Promise<void> } 
  * Reserve the issue/PR in the queue, create the check run (and status comment), record the job durably, and run
  * `work` when a slot is free. The job's outcome, a cancellation or a crash is written to the status comment and
  * check run; GitHub failures while reporting are logged.
+ *
+ * In dispatch mode (`ctx.dispatcher`), a job with `spec.dispatch` is not queued here: after the check run and
+ * status comment exist it is started on the Actions runners, and the dispatch watchdog follows it. With
+ * `spec.existing` (on the runner), the App's status comment and check run are reused and set running at once.
  *
  * @throws GitHubError when the check run or status comment cannot be created (nothing is queued then)
  */
@@ -65,7 +88,12 @@ export async function startJob(
 ): Promise<StartResult> {
   const { target } = spec;
   const key = jobKey(target, spec.number);
-  const id = `${target.owner}-${target.repo}-${spec.number}-${spec.kind}-${randomBytes(4).toString("hex")}`;
+  const id =
+    spec.existing?.jobId ??
+    `${target.owner}-${target.repo}-${spec.number}-${spec.kind}-${randomBytes(4).toString("hex")}`;
+  if (ctx.dispatcher && spec.dispatch && !spec.existing) {
+    return dispatchJob(ctx, github, spec, id, spec.dispatch);
+  }
   let ready: (value: { record: JobRecord; reporter: ProgressReporter } | undefined) => void = () => undefined;
   const prepared = new Promise<{ record: JobRecord; reporter: ProgressReporter } | undefined>((r) => {
     ready = r;
@@ -74,57 +102,117 @@ export async function startJob(
     { id, key, kind: spec.kind, sha: spec.sha },
     async (signal) => {
       const prep = await prepared;
-      if (prep) await runJob(ctx, github, prep.record, prep.reporter, signal, work);
+      if (prep) await runJob(ctx, github, prep.record, prep.reporter, signal, work, spec.existing !== undefined);
     },
     { whenBusy: spec.whenBusy, supersedes: spec.supersedes },
   );
   if (!submitted.accepted) return { started: false, busy: submitted.existing };
   try {
-    const now = ctx.clock.now();
-    const view: JobView = { jobId: id, title: spec.title, state: "queued", details: [] };
-    const check = await github.createCheckRun(spec.sha, {
-      status: "queued",
-      title: spec.title,
-      summary: renderStatusComment(view, now),
-    });
-    view.checkRunUrl = check.url;
-    const comment = spec.statusComment
-      ? await github.createComment(spec.number, renderStatusComment(view, now))
-      : undefined;
-    const record: JobRecord = {
-      id,
-      kind: spec.kind,
-      key,
-      state: "queued",
-      installationId: target.installationId,
-      owner: target.owner,
-      repo: target.repo,
-      number: spec.number,
-      requester: spec.requester,
-      sha: spec.sha,
-      title: spec.title,
-      statusCommentId: comment?.id,
-      checkRunId: check.id,
-      checkRunUrl: check.url,
-      createdAt: now,
-      updatedAt: now,
-    };
-    await ctx.store.putJob(record);
-    const reporter = new ProgressReporter({
-      github,
-      view,
-      commentId: comment?.id,
-      checkRunId: check.id,
-      minIntervalMs: ctx.settings.statusIntervalMs,
-      now: () => ctx.clock.now(),
-      onError: (err) => ctx.log.warn({ err, jobId: id }, "status update failed"),
-    });
-    ready({ record, reporter });
+    ready(await prepareReport(ctx, github, spec, id, key));
   } catch (err) {
     ready(undefined);
     throw err;
   }
   return { started: true, jobId: id, done: submitted.job.done };
+}
+
+/** The intake's view of a {@link StartResult}: `started`, or undefined when another job holds the issue/PR. */
+export function startedResult(result: StartResult): IntakeResult | undefined {
+  return result.started ? { kind: "started", jobId: result.jobId, done: result.done } : undefined;
+}
+
+/** Create (or adopt) the check run and status comment, record the job durably, and build its reporter. */
+async function prepareReport(
+  ctx: AppContext,
+  github: GitHubPort,
+  spec: JobSpec,
+  id: string,
+  key: string,
+  extra: Partial<JobRecord> = {},
+): Promise<{ record: JobRecord; reporter: ProgressReporter }> {
+  const { target, existing } = spec;
+  const now = ctx.clock.now();
+  const view: JobView = { jobId: id, title: spec.title, state: "queued", details: existing?.details ?? [] };
+  const check = existing
+    ? existing.checkRunId !== undefined
+      ? { id: existing.checkRunId, url: existing.checkRunUrl ?? "" }
+      : undefined
+    : await github.createCheckRun(spec.sha, {
+        status: "queued",
+        title: spec.title,
+        summary: renderStatusComment(view, now),
+      });
+  if (check?.url) view.checkRunUrl = check.url;
+  const comment = existing
+    ? existing.statusCommentId !== undefined
+      ? { id: existing.statusCommentId }
+      : undefined
+    : spec.statusComment
+      ? await github.createComment(spec.number, renderStatusComment(view, now))
+      : undefined;
+  const record: JobRecord = {
+    id,
+    kind: spec.kind,
+    key,
+    state: "queued",
+    installationId: target.installationId,
+    owner: target.owner,
+    repo: target.repo,
+    number: spec.number,
+    requester: spec.requester,
+    sha: spec.sha,
+    title: spec.title,
+    statusCommentId: comment?.id,
+    checkRunId: check?.id,
+    checkRunUrl: check?.url || undefined,
+    createdAt: now,
+    updatedAt: now,
+    ...extra,
+  };
+  await ctx.store.putJob(record);
+  const reporter = new ProgressReporter({
+    github,
+    view,
+    commentId: comment?.id,
+    checkRunId: check?.id,
+    minIntervalMs: ctx.settings.statusIntervalMs,
+    now: () => ctx.clock.now(),
+    onError: (err) => ctx.log.warn({ err, jobId: id }, "status update failed"),
+  });
+  return { record, reporter };
+}
+
+/**
+ * Dispatch mode: create the check run and status comment, then start the job on the runners through
+ * `workflow_dispatch`. A dispatch that GitHub refuses (no such workflow, no `actions: write`) is reported on the
+ * status comment and check run at once.
+ */
+async function dispatchJob(
+  ctx: AppContext,
+  github: GitHubPort,
+  spec: JobSpec,
+  id: string,
+  command: DispatchCommand,
+): Promise<StartResult> {
+  const dispatcher = ctx.dispatcher as NonNullable<AppContext["dispatcher"]>;
+  const { record, reporter } = await prepareReport(ctx, github, spec, id, jobKey(spec.target, spec.number));
+  try {
+    const dispatch = await dispatcher.dispatch(github, record, command, spec.target);
+    await ctx.store.updateJob(id, { dispatch });
+    // The check run stays `queued` until a runner takes the job: that is what the watchdog looks for.
+    reporter.dispose();
+  } catch (err) {
+    ctx.log.error({ err, jobId: id }, "could not dispatch the job to the runners");
+    const what = err instanceof Error ? err.message : String(err);
+    await ctx.store.updateJob(id, { state: "failed", detail: what });
+    await reporter
+      .finish(
+        { state: "failed", details: [`Tanuki could not start the job on the self-hosted runners: ${what}`] },
+        { conclusion: "failure", title: `Job failed: ${spec.title}` },
+      )
+      .catch((e) => ctx.log.error({ err: e, jobId: id }, "could not report the failed dispatch"));
+  }
+  return { started: true, jobId: id, done: Promise.resolve() };
 }
 
 async function runJob(
@@ -134,6 +222,7 @@ async function runJob(
   reporter: ProgressReporter,
   signal: AbortSignal,
   work: (args: JobArgs) => Promise<JobOutcome>,
+  announceAtOnce = false,
 ): Promise<void> {
   const folder = join(ctx.settings.dataDir, "jobs", record.id);
   const log = ctx.log.child({ jobId: record.id });
@@ -143,6 +232,8 @@ async function runJob(
     const startedAt = ctx.clock.now();
     await ctx.store.updateJob(record.id, { state: "running" });
     reporter.update({ state: "running", startedAt });
+    // A dispatched job shows at once that a runner took it (the App's watchdog looks for exactly that).
+    if (announceAtOnce) await reporter.writeNow();
     await mkdir(folder, { recursive: true });
     outcome = await work({ signal, reporter, folder, github, record });
   } catch (err) {

@@ -93,6 +93,13 @@ export class JobQueue {
     for (const key of this.byKey.keys()) this.cancel(key, reason);
   }
 
+  /** Number of jobs waiting or running (all keys). */
+  size(): number {
+    let n = 0;
+    for (const jobs of this.byKey.values()) n += jobs.length;
+    return n;
+  }
+
   /** Resolves when no job is waiting or running. */
   async onIdle(): Promise<void> {
     while (this.byKey.size > 0) await Promise.all([...this.byKey.values()].flat().map((j) => j.done));

@@ -31,6 +31,23 @@ export interface JobRecord {
   updatedAt: number;
   /** Last human-readable detail (reason of the outcome). */
   detail?: string;
+  /** Set when the job was handed to the Actions runners (dispatch mode) instead of running in this process. */
+  dispatch?: DispatchRecord;
+}
+
+/** Where a dispatched job went and by when it must show signs of life (epoch ms). */
+export interface DispatchRecord {
+  /** Workflow file name or id. */
+  workflow: string;
+  /** Branch the workflow was started on. */
+  ref: string;
+  /** Workflow run id, when GitHub returned it. */
+  runId?: number;
+  runUrl?: string;
+  /** The runner must have taken the job (its check run left `queued`) by then. */
+  startBy: number;
+  /** The job must have reported a result (its check run completed) by then. */
+  finishBy: number;
 }
 
 /** What Tanuki remembers between reviews of one pull request. */

@@ -81,6 +81,20 @@ export class ProgressReporter {
     await write;
   }
 
+  /**
+   * Write the current state now (an `in_progress` check run), cancelling any pending throttled write.
+   * @throws GitHubError when the write fails
+   */
+  async writeNow(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const write = this.chain.then(() =>
+      this.write({ status: "in_progress", title: this.view.title, summary: this.summary() }),
+    );
+    this.chain = write.catch(() => undefined);
+    await write;
+  }
+
   /** Stop pending writes. */
   dispose(): void {
     this.finished = true;

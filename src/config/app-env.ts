@@ -10,6 +10,13 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_DATA_DIR`: where the job store (`jobs.json`) and job folders (`jobs/<id>/`) live. Default `./.tanuki`.
  * - `TANUKI_CONCURRENCY`: jobs run at the same time (GPU slots). Default 1.
  * - `TANUKI_STATUS_INTERVAL_MS`: least time between two edits of a status comment or check run, ms. Default 3000.
+ * - `TANUKI_RUNNER`: `inline` (default: jobs run in this process, on this machine's model) or `actions` (dispatch
+ *   mode: jobs run on the repository's self-hosted Actions runners, started through `workflow_dispatch`; the App
+ *   loads no model). See docs/deployment.md.
+ * - `TANUKI_DISPATCH_WORKFLOW`: the workflow that runs the Tanuki Action (file name or id). Default `tanuki.yml`.
+ * - `TANUKI_DISPATCH_REF`: branch the workflow is started on. Default: each repository's default branch.
+ * - `TANUKI_DISPATCH_START_TIMEOUT_MS`: a runner must take a dispatched job within this time. Default 30 min.
+ * - `TANUKI_DISPATCH_FINISH_TIMEOUT_MS`: a dispatched job must report a result within this time. Default 3 h.
  * - `PORT`, `HOST`, `WEBHOOK_PATH`, `LOG_LEVEL`, `GHE_HOST`: read by Probot itself.
  */
 export const AppEnv = z.object({
@@ -21,6 +28,19 @@ export const AppEnv = z.object({
   TANUKI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TANUKI_STATUS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   NODE_ENV: z.string().optional(),
+  TANUKI_RUNNER: z.enum(["inline", "actions"]).default("inline"),
+  TANUKI_DISPATCH_WORKFLOW: z.string().min(1).default("tanuki.yml"),
+  TANUKI_DISPATCH_REF: z.string().min(1).optional(),
+  TANUKI_DISPATCH_START_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .default(30 * 60_000),
+  TANUKI_DISPATCH_FINISH_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(3 * 60 * 60_000),
 });
 export type AppEnv = z.infer<typeof AppEnv>;
 

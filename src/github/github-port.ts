@@ -46,6 +46,33 @@ export interface PullRequestInfo {
   url: string;
 }
 
+/** An issue (or a pull request seen as an issue) as jobs need it. */
+export interface IssueInfo {
+  number: number;
+  title: string;
+  body: string;
+  url: string;
+  labels: string[];
+  /** True when the number is a pull request's. */
+  isPullRequest: boolean;
+}
+
+/** The state of a check run as GitHub reports it. */
+export interface CheckRunState {
+  status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+  /** Set once completed. */
+  conclusion?: string;
+  url: string;
+}
+
+/** A workflow run started by {@link GitHubPort.dispatchWorkflow}, when GitHub returns its details. */
+export interface DispatchedRun {
+  /** Workflow run id; absent where GitHub does not return run details (older GitHub Enterprise Server). */
+  runId?: number;
+  /** Web page of the run. */
+  url?: string;
+}
+
 /**
  * The GitHub port: every GitHub API call the app makes, for one repository and one installation.
  * The Octokit implementation is `OctokitGitHub`; Octokit's retry and throttling plugins retry 5xx answers and
@@ -87,6 +114,17 @@ export interface GitHubPort {
   getJobLog(jobId: number): Promise<string>;
   /** Jobs of a workflow run that failed (latest attempt). */
   listFailedJobs(runId: number): Promise<{ id: number; name: string }[]>;
+  /** An issue or pull request by number. */
+  getIssue(issueNumber: number): Promise<IssueInfo>;
+  /** The current state of a check run. */
+  getCheckRun(checkRunId: number): Promise<CheckRunState>;
+  /**
+   * Start a workflow with a `workflow_dispatch` trigger on `ref` (POST /repos/{o}/{r}/actions/workflows/{id}/dispatches),
+   * asking GitHub for the run's id. `workflow` is the file name (`tanuki.yml`) or the numeric id.
+   */
+  dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchedRun>;
+  /** Cancel a workflow run (a run that already finished is left as it is). */
+  cancelWorkflowRun(runId: number): Promise<void>;
   /** A fresh installation access token, for git over HTTPS. Never log it. */
   installationToken(): Promise<string>;
 }

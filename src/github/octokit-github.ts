@@ -1,7 +1,16 @@
 import type { ProbotOctokit } from "probot";
 import { PERMISSION_LEVELS, type Permission } from "../config/repo-config.js";
 import { toGitHubError } from "./github-error.js";
-import type { CheckAnnotation, CheckRunUpdate, GitHubPort, PullRequestInfo, ReviewComment } from "./github-port.js";
+import type {
+  CheckAnnotation,
+  CheckRunState,
+  CheckRunUpdate,
+  DispatchedRun,
+  GitHubPort,
+  IssueInfo,
+  PullRequestInfo,
+  ReviewComment,
+} from "./github-port.js";
 
 /** Name of the check run Tanuki creates. */
 export const CHECK_RUN_NAME = "Tanuki";
@@ -165,6 +174,60 @@ export class OctokitGitHub implements GitHubPort {
     return data.jobs
       .filter((job) => job.conclusion === "failure" || job.conclusion === "timed_out")
       .map((job) => ({ id: job.id, name: job.name }));
+  }
+
+  async getIssue(issueNumber: number): Promise<IssueInfo> {
+    const { data } = await this.call("GET issue", () =>
+      this.octokit.rest.issues.get({ ...this.ref(), issue_number: issueNumber }),
+    );
+    return {
+      number: data.number,
+      title: data.title,
+      body: data.body ?? "",
+      url: data.html_url,
+      labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))).filter(Boolean),
+      isPullRequest: data.pull_request !== undefined && data.pull_request !== null,
+    };
+  }
+
+  async getCheckRun(checkRunId: number): Promise<CheckRunState> {
+    const { data } = await this.call("GET check run", () =>
+      this.octokit.rest.checks.get({ ...this.ref(), check_run_id: checkRunId }),
+    );
+    return {
+      status: data.status,
+      ...(data.conclusion ? { conclusion: data.conclusion } : {}),
+      url: data.html_url ?? data.url,
+    };
+  }
+
+  async dispatchWorkflow(workflow: string, ref: string, inputs: Record<string, string>): Promise<DispatchedRun> {
+    const response = await this.call("POST workflow dispatch", () =>
+      this.octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+        ...this.ref(),
+        workflow_id: /^\d+$/.test(workflow) ? Number(workflow) : workflow,
+        ref,
+        inputs,
+        return_run_details: true,
+      }),
+    );
+    const data = (response.status === 200 ? response.data : undefined) as
+      | { workflow_run_id?: number; html_url?: string }
+      | undefined;
+    return {
+      ...(typeof data?.workflow_run_id === "number" ? { runId: data.workflow_run_id } : {}),
+      ...(data?.html_url ? { url: data.html_url } : {}),
+    };
+  }
+
+  async cancelWorkflowRun(runId: number): Promise<void> {
+    try {
+      await this.octokit.rest.actions.cancelWorkflowRun({ ...this.ref(), run_id: runId });
+    } catch (err) {
+      // 409: the run has already finished; nothing to cancel.
+      if ((err as { status?: number }).status === 409) return;
+      throw toGitHubError("POST cancel workflow run", err);
+    }
   }
 
   async installationToken(): Promise<string> {

@@ -3,11 +3,12 @@ import type { GitHubPort } from "../../github/github-port.js";
 import { renderStatusComment } from "../../github/status-comment.js";
 import { type AppContext, jobKey, type RepoTarget } from "../app-context.js";
 import { type Command, helpText } from "../commands.js";
-import { startJob } from "../job-lifecycle.js";
+import { startedResult, startJob } from "../job-lifecycle.js";
 import { fixIssueJob } from "../jobs/fix-issue.js";
 import { fixPrJob } from "../jobs/fix-pr.js";
 import { reviewPrJob } from "../jobs/review-pr.js";
 import { hasPermission } from "../permission.js";
+import type { IntakeResult } from "./intake-result.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";
 
 /** A `/tanuki` command from a human, as the webhook describes it. */
@@ -16,7 +17,8 @@ export interface CommentCommandInput {
   /** Issue or pull request number. */
   number: number;
   isPullRequest: boolean;
-  commentId: number;
+  /** The comment holding the command (it gets the `eyes` reaction); absent for a manually dispatched workflow. */
+  commentId?: number;
   user: string;
   command: Command;
   issue: { title: string; body: string; url: string; labels: string[] };
@@ -25,45 +27,43 @@ export interface CommentCommandInput {
 /**
  * Handle a command: react with `eyes`, pin the commit and read the config at it, check the user's permission,
  * then answer (help, cancel) or start the job. Bots and redeliveries are filtered before this is called.
+ * @returns what was done (see {@link IntakeResult})
  * @throws GitHubError when GitHub finally fails (logged by the caller)
  */
-export async function handleCommentCommand(ctx: AppContext, input: CommentCommandInput): Promise<void> {
+export async function handleCommentCommand(ctx: AppContext, input: CommentCommandInput): Promise<IntakeResult> {
   const { target, command } = input;
   const github = await ctx.github(target.installationId, target.owner, target.repo);
-  await github.addReaction(input.commentId, "eyes");
+  if (input.commentId !== undefined) await github.addReaction(input.commentId, "eyes");
   const [permission, pinned] = await Promise.all([github.getPermission(input.user), pin(github, input)]);
-  const configResult = await repoConfigAt(github, pinned.configSha);
+  const configResult = await repoConfigAt(github, pinned.configSha, ctx.settings.configPath);
   const minimum = configResult.ok ? configResult.config.minPermission : "write";
   if (!hasPermission(permission, minimum)) {
     await github.createComment(input.number, notAllowedText(input.user, minimum));
-    return;
+    return { kind: "refused", reason: `@${input.user} has ${permission} permission; ${minimum} is required` };
   }
   const label = configResult.ok ? configResult.config.label : "tanuki";
   if (command.kind === "help" || command.kind === "unknown") {
     await github.createComment(input.number, helpText(label, command.kind === "unknown" ? command.name : undefined));
-    return;
+    return { kind: "answered", reason: "help" };
   }
   if (command.kind === "cancel") {
-    const cancelled = ctx.queue.cancel(jobKey(target, input.number), `cancelled by @${input.user}`);
-    if (cancelled.length === 0)
+    const reason = `cancelled by @${input.user}`;
+    const cancelled = ctx.queue.cancel(jobKey(target, input.number), reason).length;
+    const remote = ctx.dispatcher ? await ctx.dispatcher.cancel(ctx, github, jobKey(target, input.number), reason) : 0;
+    if (cancelled + remote === 0)
       await github.createComment(input.number, "Nothing to cancel: no Tanuki job is running here.");
-    return;
+    return { kind: "answered", reason: `cancel (${cancelled + remote} job(s))` };
   }
   if (!configResult.ok) {
-    await reportRejected(
-      github,
-      input.number,
-      pinned.workSha,
-      configProblemText(configResult.issues, pinned.configSha),
-      ctx.clock.now(),
-    );
-    return;
+    const text = configProblemText(configResult.issues, pinned.configSha);
+    await reportRejected(github, input.number, pinned.workSha, text, ctx.clock.now());
+    return { kind: "rejected", reason: configResult.issues.join("; ") };
   }
   const config = configResult.config;
   const enabled = input.isPullRequest ? config.triggers.pullRequestComment : config.triggers.issueComment;
   if (!enabled) {
     await github.createComment(input.number, "Commands in comments are turned off in `.github/tanuki.yml` here.");
-    return;
+    return { kind: "answered", reason: "commands are turned off in the configuration" };
   }
   const started = await startCommandJob(ctx, github, input, config, pinned);
   if (!started) {
@@ -71,7 +71,9 @@ export async function handleCommentCommand(ctx: AppContext, input: CommentComman
       input.number,
       "A Tanuki job is already running here; wait for it to finish or stop it with `/tanuki cancel`.",
     );
+    return { kind: "busy", reason: "a job is already running on this issue or pull request" };
   }
+  return started;
 }
 
 interface Pinned {
@@ -97,12 +99,12 @@ async function startCommandJob(
   input: CommentCommandInput,
   config: RepoConfig,
   pinned: Pinned,
-): Promise<boolean> {
+): Promise<IntakeResult | undefined> {
   const { target, command } = input;
   const busy = ctx.queue
     .active(jobKey(target, input.number))
     .filter((j) => !(command.kind === "review" && j.kind === "review"));
-  if (busy.length > 0) return false;
+  if (busy.length > 0) return undefined;
   const base = { target, number: input.number, sha: pinned.workSha, requester: input.user, statusComment: true };
   if (!pinned.pr && command.kind === "fix") {
     if (!input.issue.labels.includes(config.label)) await github.addLabels(input.number, [config.label]);
@@ -114,12 +116,17 @@ async function startCommandJob(
       sha: pinned.workSha,
       config,
     });
-    return (await startJob(ctx, github, { ...base, kind: "fix-issue", title: `Fix for #${input.number}` }, job))
-      .started;
+    const spec = {
+      ...base,
+      kind: "fix-issue" as const,
+      title: `Fix for #${input.number}`,
+      dispatch: { command: "fix" as const, instructions: command.instructions },
+    };
+    return startedResult(await startJob(ctx, github, spec, job));
   }
   if (!pinned.pr) {
     await github.createComment(input.number, helpText(config.label, "review (on an issue)"));
-    return true;
+    return { kind: "answered", reason: "review on an issue" };
   }
   const pr = pinned.pr;
   if (command.kind === "review") {
@@ -129,15 +136,16 @@ async function startCommandJob(
       kind: "review" as const,
       title: `Review of ${pr.headSha.slice(0, 7)}`,
       supersedes: (j: { kind: string; sha: string }) => j.kind === "review" && j.sha !== pr.headSha,
+      dispatch: { command: "review" as const },
     };
-    return (await startJob(ctx, github, spec, job)).started;
+    return startedResult(await startJob(ctx, github, spec, job));
   }
   if (pr.headRepo !== `${target.owner}/${target.repo}`) {
     await github.createComment(
       input.number,
       "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.",
     );
-    return true;
+    return { kind: "answered", reason: "fix on a fork's pull request" };
   }
   const job = fixPrJob(ctx, {
     target,
@@ -146,7 +154,14 @@ async function startCommandJob(
     requester: input.user,
     config,
   });
-  return (await startJob(ctx, github, { ...base, kind: "fix-pr", title: `Fix of #${pr.number}` }, job)).started;
+  const instructions = command.kind === "fix" ? command.instructions : undefined;
+  const spec = {
+    ...base,
+    kind: "fix-pr" as const,
+    title: `Fix of #${pr.number}`,
+    dispatch: { command: "fix" as const, instructions },
+  };
+  return startedResult(await startJob(ctx, github, spec, job));
 }
 
 /** A status comment (and check run) saying why nothing runs. */

@@ -1,9 +1,10 @@
 import picomatch from "picomatch";
 import type { PullRequestInfo } from "../../github/github-port.js";
 import type { AppContext, RepoTarget } from "../app-context.js";
-import { startJob } from "../job-lifecycle.js";
+import { startedResult, startJob } from "../job-lifecycle.js";
 import { reviewPrJob } from "../jobs/review-pr.js";
 import { hasPermission } from "../permission.js";
+import { type IntakeResult, ignored } from "./intake-result.js";
 import { configProblemText, repoConfigAt } from "./repo-config-at.js";
 
 /** A `pull_request` event that may start an automatic review. */
@@ -19,29 +20,33 @@ export interface PullRequestEventInput {
  * Automatic review: read the config at the base commit, apply its filters (enabled, events, drafts, base
  * branches), require the configured permission from whoever caused the event, then queue a review. A newer push
  * supersedes (cancels) a review still running for an older SHA.
+ * @returns what was done (see {@link IntakeResult})
  * @throws GitHubError when GitHub finally fails
  */
-export async function handlePullRequest(ctx: AppContext, input: PullRequestEventInput): Promise<void> {
+export async function handlePullRequest(ctx: AppContext, input: PullRequestEventInput): Promise<IntakeResult> {
   const { target, pr } = input;
   const github = await ctx.github(target.installationId, target.owner, target.repo);
-  const result = await repoConfigAt(github, pr.baseSha);
+  const result = await repoConfigAt(github, pr.baseSha, ctx.settings.configPath);
   if (!result.ok) {
     await github.createCheckRun(pr.headSha, {
       conclusion: "failure",
       title: "Invalid .github/tanuki.yml",
       summary: configProblemText(result.issues, pr.baseSha),
     });
-    return;
+    return { kind: "rejected", reason: result.issues.join("; ") };
   }
   const review = result.config.autoReview;
-  if (!review.enabled || !review.events.includes(input.action)) return;
-  if (pr.draft && review.skipDrafts) return;
-  if (review.baseBranches.length > 0 && !picomatch(review.baseBranches)(pr.baseRef)) return;
+  if (!review.enabled || !review.events.includes(input.action))
+    return ignored(`automatic review is off for ${input.action}`);
+  if (pr.draft && review.skipDrafts) return ignored("draft pull request");
+  if (review.baseBranches.length > 0 && !picomatch(review.baseBranches)(pr.baseRef)) {
+    return ignored(`base branch ${pr.baseRef} is not reviewed`);
+  }
   if (!hasPermission(await github.getPermission(input.user), result.config.minPermission)) {
     ctx.log.info({ pr: pr.number, user: input.user }, "automatic review skipped: not enough permission");
-    return;
+    return { kind: "refused", reason: `@${input.user} lacks ${result.config.minPermission} permission` };
   }
-  await startJob(
+  const started = await startJob(
     ctx,
     github,
     {
@@ -54,7 +59,9 @@ export async function handlePullRequest(ctx: AppContext, input: PullRequestEvent
       statusComment: false,
       whenBusy: "wait",
       supersedes: (existing) => existing.kind === "review" && existing.sha !== pr.headSha,
+      dispatch: { command: "review" },
     },
     reviewPrJob(ctx, { target, pr, config: result.config }),
   );
+  return startedResult(started) ?? { kind: "busy", reason: "a job is already running on this pull request" };
 }

@@ -1,9 +1,16 @@
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfigResult } from "../../config/repo-config.js";
 import type { GitHubPort } from "../../github/github-port.js";
 
-/** Read and validate `.github/tanuki.yml` at a commit (defaults when the file does not exist). */
-export async function repoConfigAt(github: GitHubPort, sha: string): Promise<RepoConfigResult> {
-  return parseRepoConfig(await github.getFile(REPO_CONFIG_PATH, sha));
+/**
+ * Read and validate the repository config at a commit (defaults when the file does not exist).
+ * @param path file in the repository; default `.github/tanuki.yml` (the Action's `config-path` input may change it)
+ */
+export async function repoConfigAt(
+  github: GitHubPort,
+  sha: string,
+  path: string = REPO_CONFIG_PATH,
+): Promise<RepoConfigResult> {
+  return parseRepoConfig(await github.getFile(path, sha));
 }
 
 /** Markdown that reports an invalid `.github/tanuki.yml`: every problem with its key path; nothing ran. */

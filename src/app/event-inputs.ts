@@ -1,0 +1,151 @@
+import type { Context } from "probot";
+import type { AppContext, RepoTarget } from "./app-context.js";
+import { parseCommand } from "./commands.js";
+import type { CommentCommandInput } from "./intake/comment-command.js";
+import type { FailingCheckEventInput } from "./intake/failing-check.js";
+import type { IssueLabelInput } from "./intake/issue-label.js";
+import type { PullRequestEventInput } from "./intake/pull-request.js";
+import { isBot } from "./permission.js";
+
+/** A webhook payload by event name (`issue_comment.created`, ...). The Action reads the same shapes from `GITHUB_EVENT_PATH`. */
+export type EventPayload<E extends Context["name"]> = Context<E>["payload"];
+
+type RepoPayload = {
+  repository: { owner: { login: string }; name: string; clone_url: string; default_branch: string };
+  installation?: { id: number } | null;
+};
+
+/** The repository and installation an event is about (installation 0 when there is none, as in Actions events). */
+export function targetOf(payload: RepoPayload): RepoTarget {
+  return {
+    installationId: payload.installation?.id ?? 0,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    cloneUrl: payload.repository.clone_url,
+    defaultBranch: payload.repository.default_branch,
+  };
+}
+
+/** The command of a new comment, or undefined when it holds none or a bot wrote it. */
+export function commentCommandInputOf(payload: EventPayload<"issue_comment.created">): CommentCommandInput | undefined {
+  const command = parseCommand(payload.comment.body);
+  if (!command || isBot(payload.comment.user) || isBot(payload.sender)) return undefined;
+  return {
+    target: targetOf(payload),
+    number: payload.issue.number,
+    isPullRequest: payload.issue.pull_request !== undefined && payload.issue.pull_request !== null,
+    commentId: payload.comment.id,
+    user: payload.comment.user?.login ?? payload.sender.login,
+    command,
+    issue: {
+      title: payload.issue.title,
+      body: payload.issue.body ?? "",
+      url: payload.issue.html_url,
+      labels: (payload.issue.labels ?? []).map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+    },
+  };
+}
+
+/** A label a human added to an issue (not a pull request), or undefined. */
+export function issueLabelInputOf(payload: EventPayload<"issues.labeled">): IssueLabelInput | undefined {
+  if (!payload.label || isBot(payload.sender) || payload.issue.pull_request) return undefined;
+  return {
+    target: targetOf(payload),
+    label: payload.label.name,
+    user: payload.sender.login,
+    issue: {
+      number: payload.issue.number,
+      title: payload.issue.title,
+      body: payload.issue.body ?? "",
+      url: payload.issue.html_url,
+    },
+  };
+}
+
+/** `pull_request` actions that may start an automatic review. */
+export type ReviewAction = "opened" | "reopened" | "ready_for_review" | "synchronize";
+
+/** An open pull request a human opened or pushed to, or undefined. */
+export function pullRequestInputOf(
+  payload: EventPayload<`pull_request.${ReviewAction}`>,
+): PullRequestEventInput | undefined {
+  const pr = payload.pull_request;
+  if (isBot(payload.sender) || pr.state !== "open") return undefined;
+  return {
+    target: targetOf(payload),
+    action: payload.action as ReviewAction,
+    user: payload.sender.login,
+    pr: {
+      number: pr.number,
+      title: pr.title,
+      body: pr.body ?? "",
+      draft: pr.draft ?? false,
+      state: "open",
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      headRepo: pr.head.repo?.full_name ?? "",
+      baseSha: pr.base.sha,
+      baseRef: pr.base.ref,
+      author: pr.user?.login ?? "",
+      url: pr.html_url,
+    },
+  };
+}
+
+/** One input per pull request of a failed or timed-out check run (none for other conclusions). */
+export function checkRunInputsOf(payload: EventPayload<"check_run.completed">): FailingCheckEventInput[] {
+  const run = payload.check_run;
+  if (run.conclusion !== "failure" && run.conclusion !== "timed_out") return [];
+  const isActions = run.app?.slug === "github-actions";
+  const outputText = [run.output?.title, run.output?.summary, run.output?.text].filter(Boolean).join("\n\n");
+  return run.pull_requests.map((pr) => ({
+    target: targetOf(payload),
+    pr: {
+      number: pr.number,
+      headSha: pr.head.sha,
+      headRef: pr.head.ref,
+      baseSha: pr.base.sha,
+      sameRepo: pr.head.repo.id === pr.base.repo.id,
+    },
+    check: { name: run.name, ...(isActions ? { jobId: run.id } : { outputText }) },
+  }));
+}
+
+/** True for a failed workflow run on at least one pull request. */
+export function isFailedPullRequestRun(payload: EventPayload<"workflow_run.completed">): boolean {
+  const run = payload.workflow_run;
+  return run.conclusion === "failure" && (run.pull_requests ?? []).length > 0;
+}
+
+/**
+ * One input per (pull request, failed job) of a failed workflow run: the jobs are listed through the API.
+ * @throws GitHubError when the jobs cannot be listed
+ */
+export async function workflowRunInputsOf(
+  ctx: AppContext,
+  payload: EventPayload<"workflow_run.completed">,
+): Promise<FailingCheckEventInput[]> {
+  if (!isFailedPullRequestRun(payload)) return [];
+  const run = payload.workflow_run;
+  const target = targetOf(payload);
+  const github = await ctx.github(target.installationId, target.owner, target.repo);
+  const jobs = await github.listFailedJobs(run.id);
+  const inputs: FailingCheckEventInput[] = [];
+  for (const pr of run.pull_requests ?? []) {
+    if (!pr) continue;
+    for (const job of jobs) {
+      inputs.push({
+        target,
+        pr: {
+          number: pr.number,
+          headSha: pr.head.sha,
+          headRef: pr.head.ref,
+          baseSha: pr.base.sha,
+          sameRepo: pr.head.repo.id === pr.base.repo.id,
+        },
+        check: { name: job.name, jobId: job.id },
+      });
+    }
+  }
+  return inputs;
+}
