@@ -140,7 +140,7 @@ export class LlamaCppModel implements ChatModel {
    * `usage.promptTokens` is the whole prompt (as the chat template renders it); `meta.evaluatedPromptTokens` is
    * the part actually evaluated (the rest was reused from the sequence's cache). `completionTokens` counts
    * generated tokens. Sampling: `temperature` default 0 (greedy), no repeat penalty (JSON repeats keys and
-   * punctuation by nature).
+   * punctuation by nature). `meta.waitedMs` is the time spent waiting for a free sequence.
    *
    * @throws ModelError when the schema has constructs a grammar cannot express, the prompt plus `maxTokens` does
    *   not fit the context, generation fails, or the model is disposed
@@ -166,8 +166,9 @@ export class LlamaCppModel implements ChatModel {
       );
     }
 
+    const queuedAt = performance.now();
     const sequence = await this.pool.acquire(signal);
-    const waitedMs = performance.now() - started;
+    const waitedMs = performance.now() - queuedAt;
     const before = sequence.tokenMeter.getState();
     const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
     let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
