@@ -9,4 +9,7 @@ if (!existsSync(fileURLToPath(entry))) {
   process.exit(2);
 }
 const { main } = await import(entry.href);
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+// A model download that was given up on can keep retrying in the background; do not let it hold the process.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -95,6 +95,11 @@ export class LlamaCppModel implements ChatModel {
     this.pool = new SequencePool(sequences);
   }
 
+  /** Token count of `text` with the model's own tokenizer (special tokens not parsed). */
+  countTokens(text: string): number {
+    return this.model.tokenize(text).length;
+  }
+
   /**
    * Loads the model and creates its context.
    *

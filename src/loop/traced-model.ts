@@ -31,6 +31,15 @@ export class TracedModel implements ChatModel {
     return this.inner.name;
   }
 
+  get contextSize(): number | undefined {
+    return this.inner.contextSize;
+  }
+
+  countTokens(text: string): number {
+    // Backends without a tokenizer: estimate ~4 characters per token (typical of BPE vocabularies on code).
+    return this.inner.countTokens ? this.inner.countTokens(text) : Math.ceil(text.length / 4);
+  }
+
   /** Total tokens (prompt + completion) spent so far. */
   get tokensUsed(): number {
     return this.usage.total.promptTokens + this.usage.total.completionTokens;
