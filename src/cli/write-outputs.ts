@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResult } from "../core/run-result.js";
+import { renderPullRequestBody } from "../loop/pr-body.js";
 
 /** Paths of the files a run leaves in its output folder. */
 export interface RunOutputs {
@@ -20,7 +21,7 @@ export function runOutputPaths(outDir: string): RunOutputs {
 
 /**
  * Write `run.json` (the RunResult) and `pr.md` (title + body of the pull request Tanuki would open; when there is
- * no result worth a PR, the report of why). Creates `outDir` when missing.
+ * no result worth a PR, the same report — tests, findings, root causes, usage — headed by why there is none). Creates `outDir` when missing.
  */
 export async function writeRunOutputs(outDir: string, result: RunResult): Promise<RunOutputs> {
   const paths = runOutputPaths(outDir);
@@ -29,7 +30,7 @@ export async function writeRunOutputs(outDir: string, result: RunResult): Promis
   const pr = result.pullRequest;
   const markdown = pr
     ? `# ${pr.title}\n\n${pr.draft ? "> Opened as a draft: the tests do not all pass or a blocking finding is open.\n\n" : ""}${pr.body}\n`
-    : `# No pull request\n\nOutcome: ${result.outcome}. ${result.reason}\n`;
+    : `# No pull request\n\n${renderPullRequestBody(result)}\n`;
   await writeFile(paths.prMarkdown, markdown);
   return paths;
 }
