@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { run } from "probot";
 import { type AppEnv, readAppEnv } from "../config/app-env.js";
-import { defaultRunConfig } from "../config/run-config.js";
+import { defaultRunConfig, type RunConfig } from "../config/run-config.js";
 import { FileJobStore } from "./file-job-store.js";
 import { tanukiApp } from "./index.js";
 import type { JobRunner } from "./job-runner.js";
@@ -15,6 +15,8 @@ export interface StartTanukiAppOptions {
   createJobRunner: CreateJobRunner;
   /** Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** The operator's run configuration: defaults and ceilings for every repository. Default {@link defaultRunConfig}. */
+  runConfig?: RunConfig;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function startTanukiApp(options: StartTanukiAppOptions): Promise<vo
         settings: {
           dataDir,
           statusIntervalMs: env.TANUKI_STATUS_INTERVAL_MS,
-          runConfig: defaultRunConfig(),
+          runConfig: options.runConfig ?? defaultRunConfig(),
           concurrency: env.TANUKI_CONCURRENCY,
         },
       });

@@ -2,19 +2,23 @@ import { join, resolve } from "node:path";
 import { startTanukiApp } from "../app/main.js";
 import { createJobRunner } from "../compose/create-job-runner.js";
 import { readCliEnv } from "../config/cli-env.js";
+import { defaultRunConfig } from "../config/run-config.js";
 
 /**
  * `tanuki app`: start the GitHub App server (Probot). Without credentials Probot serves its manifest setup flow
  * (see docs/github-app.md). The engine (model, sandbox) is built once, when the app has credentials, from the same
- * variables as the CLI (`TANUKI_MODEL`, `TANUKI_MODEL_DIR`, `TANUKI_THREADS`, `TANUKI_WORK_DIR`); job traces go to
+ * variables as the CLI (`TANUKI_MODEL`, `TANUKI_MODEL_DIR`, `TANUKI_THREADS`, `TANUKI_WORK_DIR`, `TANUKI_SANDBOX_IMAGE`); job traces go to
  * `$TANUKI_DATA_DIR/traces/`.
  *
  * @throws ConfigError when the environment is invalid
  */
 export async function runAppCommand(env: NodeJS.ProcessEnv): Promise<void> {
   const engineEnv = readCliEnv(env);
+  const runConfig = defaultRunConfig();
+  if (engineEnv.TANUKI_SANDBOX_IMAGE) runConfig.sandbox.image = engineEnv.TANUKI_SANDBOX_IMAGE;
   await startTanukiApp({
     env,
+    runConfig,
     createJobRunner: (appEnv) =>
       createJobRunner({
         model: engineEnv.TANUKI_MODEL,
