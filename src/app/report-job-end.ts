@@ -19,7 +19,12 @@ export interface JobEnd {
  * @param now epoch ms, for the rendered comment
  * @throws GitHubError when a write fails
  */
-export async function reportJobEnd(github: GitHubPort, job: JobRecord, end: JobEnd, now: number): Promise<void> {
+export async function reportJobEnd(
+  github: GitHubPort,
+  job: Pick<JobRecord, "id" | "title" | "checkRunUrl" | "statusCommentId" | "checkRunId">,
+  end: JobEnd,
+  now: number,
+): Promise<void> {
   const view = {
     jobId: job.id,
     title: job.title,
