@@ -7,6 +7,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import type { Clock } from "../../src/app/app-context.js";
+import type { DispatchSettings } from "../../src/app/dispatch/job-dispatcher.js";
 import { FileJobStore } from "../../src/app/file-job-store.js";
 import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
@@ -43,6 +44,8 @@ export interface AppHarnessOptions {
   /** Base URL of the GitHub API; default https://api.github.com (nock). */
   baseUrl?: string;
   runner?: ScriptedJobRunner;
+  /** Dispatch mode: jobs go to the Actions runners through workflow_dispatch. */
+  dispatch?: DispatchSettings;
 }
 
 /** A running app: Probot's real middleware on a real HTTP server on 127.0.0.1. */
@@ -90,6 +93,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
       runConfig: defaultRunConfig(),
       concurrency: options.concurrency ?? 1,
       remoteUrl: () => options.remoteUrl,
+      ...(options.dispatch ? { dispatch: options.dispatch } : {}),
     },
   });
   const middleware = await createNodeMiddleware(app, { probot });
