@@ -1,7 +1,7 @@
 import { basename } from "node:path";
 import {
+  type ChatHistoryItem,
   type ChatWrapper,
-  type GbnfJsonSchema,
   getLlama,
   type Llama,
   LlamaChat,
@@ -12,16 +12,21 @@ import {
   type LlamaModel,
   resolveChatWrapper,
 } from "node-llama-cpp";
-import type { z } from "zod";
 import { CancelledError, ModelError } from "../core/errors.js";
+import { type AgentAdapter, AdapterContexts, type ContextLease } from "./adapter-contexts.js";
 import { toChatHistory } from "./chat-history.js";
-import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
+import type { ChatMessage, ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
+import { GrammarCache } from "./grammar-cache.js";
+import { createLlamaContextFactory, defaultMemoryBudget } from "./llama-context-factory.js";
+import { assertLoraFitsBase, readBaseModelIdentity } from "./lora-check.js";
+import type { MemoryBudget } from "./lru-budget.js";
 import { parseStructured } from "./parse-structured.js";
 import { assertGgufFile } from "./resolve-model.js";
-import { SequencePool } from "./sequence-pool.js";
 import { StructuredOutputError } from "./structured-output-error.js";
 import { availableCpuCount, chooseThreads } from "./threads.js";
-import { type GbnfSchemaPair, type JsonSchemaNode, zodToGbnfSchema } from "./zod-to-gbnf.js";
+import type { JsonSchemaNode } from "./zod-to-gbnf.js";
+
+export type { AgentAdapter } from "./adapter-contexts.js";
 
 /** Log sink for llama.cpp messages. */
 export type LlamaCppLogger = (level: "debug" | "info" | "warn" | "error", message: string) => void;
@@ -34,14 +39,26 @@ export interface LlamaCppModelOptions {
   threads?: number;
   /**
    * Context size per sequence, tokens: prompt + answer must fit. Default: the model's training context, capped at
-   * 8192 (KV-cache memory grows with it).
+   * 8192 (KV-cache memory grows with it). Every adapter set's context has this size.
    */
   contextSize?: number;
   /**
-   * Parallel sequences in the one context. Calls beyond this number wait their turn (FIFO). Each sequence costs
-   * its own KV cache (`contextSize` tokens). Default 1: calls are serialised.
+   * Parallel sequences per context (one context per adapter set). Calls beyond this number for the same adapter
+   * set wait their turn (FIFO). Each sequence costs its own KV cache (`contextSize` tokens). Default 1.
    */
   sequences?: number;
+  /**
+   * LoRA adapter per agent id (roster id, e.g. `tanuki-coder`); agents not listed run on the base model. Each
+   * adapter is checked against the base model's GGUF header when loading (architecture, tensor shapes).
+   * Default: none.
+   */
+  adapters?: Readonly<Record<string, AgentAdapter>>;
+  /**
+   * Memory the adapter contexts may take, bytes (estimated from the GGUF: KV cache, compute buffers, adapter
+   * files). Over budget, the least recently used idle contexts are released. Default: half the free RAM and 80 %
+   * of the free VRAM when the model is loaded (see `defaultMemoryBudget`).
+   */
+  memoryBudget?: MemoryBudget;
   /**
    * Compute backend: `"auto"` (CUDA/Vulkan/Metal when a prebuilt binary works, else CPU), a named GPU type, or
    * `false` (CPU only). Never builds llama.cpp from source or downloads binaries. Default `"auto"`.
@@ -55,20 +72,67 @@ export interface LlamaCppModelOptions {
   name?: string;
 }
 
+/** A free-text (or JSON-schema constrained) generation, as `tanuki serve` needs it. */
+export interface TextGenerationRequest {
+  /** Roster id: selects the adapter. */
+  agent: string;
+  messages: ChatMessage[];
+  /** Default {@link DEFAULT_MAX_TOKENS}. */
+  maxTokens?: number;
+  /** Default 0 (greedy). */
+  temperature?: number;
+  topP?: number;
+  seed?: number;
+  /** Constrain the answer to this JSON Schema (grammar). */
+  jsonSchema?: { name: string; schema: JsonSchemaNode };
+  /** Extra stop strings (not included in the text). */
+  stop?: string[];
+  /** Receives the text as it is generated. */
+  onTextChunk?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Result of {@link LlamaCppModel.generateText}. */
+export interface TextGenerationResult {
+  text: string;
+  /** `length` when `maxTokens` cut the answer. */
+  finishReason: "stop" | "length";
+  usage: { promptTokens: number; completionTokens: number };
+  durationMs: number;
+  meta: Record<string, unknown>;
+}
+
 /** Default `maxTokens` of a structured call, tokens. */
 export const DEFAULT_MAX_TOKENS = 1024;
 const DEFAULT_CONTEXT_CAP = 8192;
-const GRAMMAR_CACHE_LIMIT = 64;
 
-interface SchemaGrammar {
-  grammar: LlamaGrammar;
-  jsonSchema: JsonSchemaNode;
+interface RunOptions {
+  label: string;
+  grammar?: LlamaGrammar;
+  maxTokens: number;
+  temperature: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+  onTextChunk?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+interface RunResult {
+  text: string;
+  stopReason: string;
+  promptTokens: number;
+  completionTokens: number;
+  meta: Record<string, unknown>;
 }
 
 /**
- * `ChatModel` over node-llama-cpp: one loaded model and one context whose sequences are reused by every agent and
- * call (a new `LlamaChat` per call is cheap; it reuses whatever prompt prefix the sequence already holds).
- * Structured answers are generated under a JSON-schema grammar built from the zod schema, then validated by zod.
+ * `ChatModel` over node-llama-cpp: one loaded model, one context per LoRA adapter set (agents without an adapter
+ * share the base context), all sharing the weights. Switching agents picks another context; each context's
+ * sequences keep their evaluated prompt prefix, so an agent's next call on the same briefing only evaluates what
+ * changed. Structured answers are generated under a JSON-schema grammar built from the zod schema, then validated
+ * by zod. The trace meta of each call reports the adapter, whether it was loaded or switched to, the switch time,
+ * prompt-cache reuse and the memory estimate against the budget.
  */
 export class LlamaCppModel implements ChatModel {
   readonly name: string;
@@ -76,23 +140,24 @@ export class LlamaCppModel implements ChatModel {
   readonly threads: number;
   /** Context size of each sequence, tokens. */
   readonly contextSize: number;
-  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
-  private readonly conversions = new WeakMap<z.ZodType, GbnfSchemaPair>();
-  private readonly pool: SequencePool<LlamaContextSequence>;
+  /** Parallel sequences per context. */
+  readonly sequences: number;
+  private readonly grammars: GrammarCache;
   private disposal: Promise<void> | undefined;
 
   private constructor(
     private readonly llama: Llama,
     private readonly model: LlamaModel,
-    private readonly context: LlamaContext,
+    private readonly contexts: AdapterContexts<LlamaContextSequence, LlamaContext>,
     private readonly chatWrapper: ChatWrapper,
-    options: { name: string; threads: number },
+    private readonly adapters: Readonly<Record<string, AgentAdapter>>,
+    options: { name: string; threads: number; contextSize: number; sequences: number },
   ) {
     this.name = options.name;
     this.threads = options.threads;
-    this.contextSize = context.contextSize;
-    const sequences = Array.from({ length: context.totalSequences }, () => context.getSequence());
-    this.pool = new SequencePool(sequences);
+    this.contextSize = options.contextSize;
+    this.sequences = options.sequences;
+    this.grammars = new GrammarCache(llama);
   }
 
   /** Token count of `text` with the model's own tokenizer (special tokens not parsed). */
@@ -100,13 +165,42 @@ export class LlamaCppModel implements ChatModel {
     return this.model.tokenize(text).length;
   }
 
+  /** The adapter an agent's calls run with, or undefined (base model). */
+  adapterFor(agent: string): AgentAdapter | undefined {
+    return this.adapters[agent];
+  }
+
+  /** Adapter-cache counters and memory estimate (see `AdapterCacheStats`), plus the process's RSS, bytes. */
+  memoryReport(): Record<string, unknown> {
+    const stats = this.contexts.stats();
+    return {
+      contexts: stats.contexts,
+      adapterLoads: stats.loads,
+      cacheHits: stats.hits,
+      switches: stats.switches,
+      evictions: stats.evictions,
+      adapterReleases: stats.adapterReleases,
+      estimatedRamBytes: stats.used.ramBytes,
+      estimatedVramBytes: stats.used.vramBytes,
+      budgetRamBytes: stats.budget.ramBytes ?? null,
+      budgetVramBytes: stats.budget.vramBytes ?? null,
+      rssBytes: process.memoryUsage.rss(),
+    };
+  }
+
   /**
-   * Loads the model and creates its context.
+   * Loads the model, checks the adapters against it and creates the base context.
    *
+   * @throws AdapterMismatchError (a ModelError) when an adapter does not fit the base model
    * @throws ModelError when the file is not a GGUF model, no llama.cpp binary works, or loading fails
    */
   static async load(options: LlamaCppModelOptions): Promise<LlamaCppModel> {
     await assertGgufFile(options.modelPath);
+    const adapters = options.adapters ?? {};
+    if (Object.keys(adapters).length > 0) {
+      const base = await readBaseModelIdentity(options.modelPath);
+      for (const [agent, adapter] of Object.entries(adapters)) await assertLoraFitsBase(adapter.filePath, base, agent);
+    }
     const sequences = Math.max(1, Math.floor(options.sequences ?? 1));
     const logger = options.logger;
     let llama: Llama | undefined;
@@ -126,12 +220,18 @@ export class LlamaCppModel implements ChatModel {
       const threads =
         options.threads ?? chooseThreads({ availableCpus: availableCpuCount(), modelSizeBytes: model.size });
       llama.maxThreads = threads;
-      const contextSize = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
-      const context = await model.createContext({ contextSize, sequences, threads });
-      const chatWrapper = resolveChatWrapper(model);
-      return new LlamaCppModel(llama, model, context, chatWrapper, {
+      const requested = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
+      const budget = options.memoryBudget ?? (await defaultMemoryBudget(llama));
+      const factory = createLlamaContextFactory(llama, model, { contextSize: requested, sequences, threads });
+      const contexts = new AdapterContexts<LlamaContextSequence, LlamaContext>(factory, budget);
+      const lease = await contexts.acquire([]);
+      lease.release();
+      const contextSize = contexts.peek([])?.contextSize ?? requested;
+      return new LlamaCppModel(llama, model, contexts, resolveChatWrapper(model), adapters, {
         name: options.name ?? basename(options.modelPath),
         threads,
+        contextSize,
+        sequences,
       });
     } catch (error) {
       await llama?.dispose().catch(() => undefined);
@@ -140,12 +240,13 @@ export class LlamaCppModel implements ChatModel {
   }
 
   /**
-   * Generates a JSON answer under the schema's grammar and validates it.
+   * Generates a JSON answer under the schema's grammar, with the agent's adapter, and validates it.
    *
    * `usage.promptTokens` is the whole prompt (as the chat template renders it); `meta.evaluatedPromptTokens` is
-   * the part actually evaluated (the rest was reused from the sequence's cache). `completionTokens` counts
-   * generated tokens. Sampling: `temperature` default 0 (greedy), no repeat penalty (JSON repeats keys and
-   * punctuation by nature). `meta.waitedMs` is the time spent waiting for a free sequence.
+   * the part actually evaluated (`meta.reusedPromptTokens` came from the context's cache). `completionTokens`
+   * counts generated tokens. Sampling: `temperature` default 0 (greedy), no repeat penalty (JSON repeats keys and
+   * punctuation by nature). `meta.waitedMs` is the time spent waiting for a free sequence; `meta.adapter`,
+   * `adapterLoaded`, `switched`, `switchMs`, `evicted`, `memory` describe the adapter cache.
    *
    * @throws ModelError when the schema has constructs a grammar cannot express, the prompt plus `maxTokens` does
    *   not fit the context, generation fails, or the model is disposed
@@ -155,86 +256,73 @@ export class LlamaCppModel implements ChatModel {
    */
   async completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>> {
     const started = performance.now();
-    const { signal } = call;
-    if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: signal.reason });
-    this.assertOpen();
+    this.assertCallable(call.signal);
     const maxTokens = call.maxTokens ?? DEFAULT_MAX_TOKENS;
-    const history = toChatHistory(call.messages);
-    const { grammar, jsonSchema } = await this.grammarFor(call.schema, call.schemaName);
-    const promptTokens = this.chatWrapper
-      .generateContextState({ chatHistory: history })
-      .contextText.tokenize(this.model.tokenizer).length;
-    if (promptTokens + maxTokens > this.contextSize) {
-      throw new ModelError(
-        `${call.schemaName}: the prompt (${promptTokens} tokens) plus maxTokens (${maxTokens}) does not fit the ` +
-          `context of ${this.contextSize} tokens; shorten the prompt or load the model with a larger contextSize`,
-      );
-    }
-
-    const queuedAt = performance.now();
-    const sequence = await this.pool.acquire(signal);
-    const waitedMs = performance.now() - queuedAt;
-    const before = sequence.tokenMeter.getState();
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
-    let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
-    let used: { usedInputTokens: number; usedOutputTokens: number };
-    try {
-      response = await chat.generateResponse(history, {
-        grammar,
-        maxTokens,
-        temperature: call.temperature ?? 0,
-        seed: call.seed,
-        repeatPenalty: false,
-        signal,
-      });
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
-      if (this.disposal !== undefined) throw new ModelError("The model was disposed during the call", { cause: error });
-      throw new ModelError(`${call.schemaName}: generation failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      used = sequence.tokenMeter.diff(before);
-      chat.dispose();
-      this.pool.release(sequence);
-    }
-
-    const raw = response.response;
-    const stopReason = response.metadata.stopReason;
-    if (stopReason === "abort") throw new CancelledError("model call cancelled", { cause: signal?.reason });
-    if (stopReason === "maxTokens") {
+    const { grammar, jsonSchema } = await this.grammars.forZod(call.schema, call.schemaName);
+    const run = await this.run(call.agent, call.messages, {
+      label: call.schemaName,
+      grammar,
+      maxTokens,
+      temperature: call.temperature ?? 0,
+      seed: call.seed,
+      signal: call.signal,
+    });
+    if (run.stopReason === "maxTokens") {
       throw new StructuredOutputError(
         `${call.schemaName}: the answer was cut off at maxTokens=${maxTokens} before the JSON was complete; ` +
           "raise maxTokens or bound the schema's strings and arrays with .max()",
-        { raw, schemaName: call.schemaName, failure: "max-tokens" },
+        { raw: run.text, schemaName: call.schemaName, failure: "max-tokens" },
       );
     }
-    const value = parseStructured(raw, call.schema, call.schemaName, jsonSchema);
+    const value = parseStructured(run.text, call.schema, call.schemaName, jsonSchema);
     return {
       value,
-      raw,
-      usage: { promptTokens, completionTokens: used.usedOutputTokens },
+      raw: run.text,
+      usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
       durationMs: performance.now() - started,
-      meta: {
-        backend: "node-llama-cpp",
-        agent: call.agent,
-        schemaName: call.schemaName,
-        threads: this.threads,
-        contextSize: this.contextSize,
-        sequences: this.context.totalSequences,
-        gpu: this.llama.gpu,
-        chatWrapper: this.chatWrapper.wrapperName,
-        evaluatedPromptTokens: used.usedInputTokens,
-        stopReason,
-        waitedMs,
-      },
+      meta: { ...run.meta, schemaName: call.schemaName },
     };
   }
 
-  /** Releases the context, the model and the llama.cpp backend; pending calls fail with ModelError. Idempotent. */
+  /**
+   * Generates free text, or JSON under `request.jsonSchema`'s grammar (not validated here: the caller owns the
+   * schema), streaming chunks to `onTextChunk`. Used by `tanuki serve`.
+   *
+   * @throws ModelError when the schema cannot be expressed as a grammar, the prompt does not fit, or generation fails
+   * @throws CancelledError when `request.signal` aborts
+   */
+  async generateText(request: TextGenerationRequest): Promise<TextGenerationResult> {
+    const started = performance.now();
+    this.assertCallable(request.signal);
+    const label = request.jsonSchema?.name ?? "text";
+    const grammar = request.jsonSchema
+      ? (await this.grammars.forJsonSchema(request.jsonSchema.schema, request.jsonSchema.name)).grammar
+      : undefined;
+    const run = await this.run(request.agent, request.messages, {
+      label,
+      grammar,
+      maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+      temperature: request.temperature ?? 0,
+      topP: request.topP,
+      seed: request.seed,
+      stop: request.stop,
+      onTextChunk: request.onTextChunk,
+      signal: request.signal,
+    });
+    return {
+      text: run.text,
+      finishReason: run.stopReason === "maxTokens" ? "length" : "stop",
+      usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
+      durationMs: performance.now() - started,
+      meta: run.meta,
+    };
+  }
+
+  /** Releases the contexts, the adapters, the model and the llama.cpp backend; pending calls fail. Idempotent. */
   dispose(): Promise<void> {
     this.disposal ??= (async () => {
-      this.pool.close();
       this.grammars.clear();
-      await this.context.dispose();
+      await this.contexts.dispose();
       await this.model.dispose();
       await this.llama.dispose();
     })();
@@ -245,37 +333,92 @@ export class LlamaCppModel implements ChatModel {
     await this.dispose();
   }
 
-  private assertOpen(): void {
+  private assertCallable(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: signal.reason });
     if (this.disposal !== undefined) throw new ModelError("The model has been disposed");
   }
 
-  /**
-   * Grammar for a schema. Grammars are cached by the converted JSON schema, so one schema name reused with a
-   * different shape never gets a stale grammar, and schemas rebuilt per call still hit the cache; conversions
-   * are cached per zod schema object.
-   */
-  private async grammarFor(schema: z.ZodType, schemaName: string): Promise<SchemaGrammar> {
-    let pair = this.conversions.get(schema);
-    if (pair === undefined) {
-      pair = zodToGbnfSchema(schema, schemaName);
-      this.conversions.set(schema, pair);
+  /** One generation on a sequence of the agent's adapter context. */
+  private async run(agent: string, messages: ChatMessage[], options: RunOptions): Promise<RunResult> {
+    const history = toChatHistory(messages);
+    const promptTokens = this.promptTokens(history);
+    if (promptTokens + options.maxTokens > this.contextSize) {
+      throw new ModelError(
+        `${options.label}: the prompt (${promptTokens} tokens) plus maxTokens (${options.maxTokens}) does not fit ` +
+          `the context of ${this.contextSize} tokens; shorten the prompt or load the model with a larger contextSize`,
+      );
     }
-    const key = JSON.stringify(pair.gbnf);
-    let pending = this.grammars.get(key);
-    if (pending === undefined) {
-      pending = this.llama.createGrammarForJsonSchema<GbnfJsonSchema>(pair.gbnf);
-      pending.catch(() => this.grammars.delete(key));
-      this.grammars.set(key, pending);
-      if (this.grammars.size > GRAMMAR_CACHE_LIMIT) {
-        const oldest = this.grammars.keys().next().value;
-        if (oldest !== undefined) this.grammars.delete(oldest);
-      }
-    }
+    const adapter = this.adapters[agent];
+    let lease: ContextLease<LlamaContextSequence>;
     try {
-      return { grammar: await pending, jsonSchema: pair.jsonSchema };
+      lease = await this.contexts.acquire(adapter ? [adapter] : [], options.signal);
     } catch (error) {
-      throw new ModelError(`${schemaName}: could not build a grammar: ${messageOf(error)}`, { cause: error });
+      if (error instanceof ModelError || error instanceof CancelledError) throw error;
+      throw new ModelError(`${agent}: could not create the context for its adapter: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
+    const { sequence, facts } = lease;
+    const before = sequence.tokenMeter.getState();
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
+    let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
+    let used: { usedInputTokens: number; usedOutputTokens: number };
+    const { signal } = options;
+    try {
+      response = await chat.generateResponse(history, {
+        grammar: options.grammar,
+        maxTokens: options.maxTokens,
+        temperature: options.temperature,
+        topP: options.topP,
+        seed: options.seed,
+        repeatPenalty: false,
+        customStopTriggers: options.stop,
+        onTextChunk: options.onTextChunk,
+        signal,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
+      if (this.disposal !== undefined) throw new ModelError("The model was disposed during the call", { cause: error });
+      throw new ModelError(`${options.label}: generation failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      used = sequence.tokenMeter.diff(before);
+      chat.dispose();
+      lease.release();
+    }
+    const stopReason = response.metadata.stopReason;
+    if (stopReason === "abort") throw new CancelledError("model call cancelled", { cause: signal?.reason });
+    return {
+      text: response.response,
+      stopReason,
+      promptTokens,
+      completionTokens: used.usedOutputTokens,
+      meta: {
+        backend: "node-llama-cpp",
+        agent,
+        threads: this.threads,
+        contextSize: this.contextSize,
+        sequences: this.sequences,
+        gpu: this.llama.gpu,
+        chatWrapper: this.chatWrapper.wrapperName,
+        adapter: adapter ? basename(adapter.filePath) : null,
+        adapterScale: adapter?.scale ?? null,
+        adapterLoaded: facts.loaded,
+        switched: facts.switched,
+        switchMs: facts.switchMs,
+        evicted: facts.evicted.length,
+        withinBudget: facts.withinBudget,
+        evaluatedPromptTokens: used.usedInputTokens,
+        reusedPromptTokens: Math.max(0, promptTokens - used.usedInputTokens),
+        stopReason,
+        waitedMs: facts.waitedMs,
+        memory: this.memoryReport(),
+      },
+    };
+  }
+
+  private promptTokens(history: ChatHistoryItem[]): number {
+    return this.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model.tokenizer)
+      .length;
   }
 }
 

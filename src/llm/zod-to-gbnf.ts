@@ -107,6 +107,16 @@ export function zodToGbnfSchema(schema: z.ZodType, schemaName: string): GbnfSche
   return { gbnf, jsonSchema };
 }
 
+/**
+ * Converts a plain JSON Schema (e.g. an OpenAI-style `response_format.json_schema.schema` received over HTTP) to
+ * node-llama-cpp's grammar subset, with the same rules as {@link zodToGbnfSchema}.
+ *
+ * @throws ModelError (code `model`) naming the JSON path and the construct a grammar cannot express
+ */
+export function jsonSchemaToGbnfSchema(jsonSchema: JsonSchemaNode, schemaName: string): GbnfJsonSchema {
+  return convertNode(jsonSchema, { schemaName, path: "$" });
+}
+
 interface Where {
   schemaName: string;
   path: string;
