@@ -1,9 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { isTanukiError } from "../core/errors.js";
+import { type AdaptersFlags, runAdaptersCommand } from "./adapters-command.js";
 import { runAppCommand } from "./app-command.js";
+import { type DoctorFlags, runDoctorCommand } from "./doctor-command.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
 import type { FixFlags } from "./fix-options.js";
+import { type ModelsPullFlags, runModelsPullCommand } from "./models-command.js";
+import { runServeCommand, type ServeFlags } from "./serve-command.js";
 
 /**
  * The `tanuki` command line. Thin: parses flags, calls a command function, maps errors to exit codes
@@ -64,6 +68,77 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = await new Promise<number>(() => {
         // The server runs until the process is stopped (SIGTERM is handled by the app).
       });
+    });
+
+  program
+    .command("serve")
+    .description("Serve the local model as an OpenAI-compatible API, one model id per agent (with its LoRA adapter)")
+    .option("--host <host>", "interface to bind (default 127.0.0.1; anything else requires a token)")
+    .option("--port <port>", "port, 0 = any free port (default 8088)")
+    .option("--model <path|uri>", "GGUF model path or URI (default: $TANUKI_MODEL, else the default model)")
+    .option("--token <token>", "bearer token clients must send (default: $TANUKI_SERVE_TOKEN)")
+    .option("--threads <n>", "generation threads (default: chosen from the CPUs available)")
+    .option("--sequences <n>", "parallel requests per agent context (default 1)")
+    .option("--context-size <tokens>", "context size per sequence (default: the model's, at most 8192)")
+    .option("--rate-limit <n>", "requests per client per minute (default 120)")
+    .option("--max-body <bytes>", "largest request body (default 1 MiB)")
+    .option("--quiet", "do not log requests")
+    .action(async (flags: ServeFlags) => {
+      exitCode = await runServeCommand(flags, {
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: controller.signal,
+      });
+    });
+
+  const models = program.command("models").description("Manage GGUF models");
+  models
+    .command("pull")
+    .description("Download a GGUF model into the cache (progress bar), print its path and sha256")
+    .argument("[uri]", "hf:owner/repo/file.gguf, https://…/file.gguf or a local path (default: the default model)")
+    .option("--sha256 <hex>", "expected checksum: the file must match")
+    .option("--dir <dir>", "model cache (default: $TANUKI_MODEL_DIR or ~/.cache/tanuki/models)")
+    .action(async (uri: string | undefined, flags: ModelsPullFlags) => {
+      exitCode = await runModelsPullCommand(uri, flags, {
+        env: process.env,
+        stdout: process.stdout,
+        stderr: process.stderr,
+        signal: controller.signal,
+      });
+    });
+
+  const adapters = program.command("adapters").description("LoRA adapters per agent (adapters/adapters.yml)");
+  for (const action of ["list", "check"] as const) {
+    adapters
+      .command(action)
+      .description(
+        action === "list"
+          ? "Show each agent's adapter and whether its file is present"
+          : "Check each adapter against the configured base model (GGUF metadata and tensor shapes)",
+      )
+      .option("--dir <dir>", "adapters folder (default: $TANUKI_ADAPTERS_DIR or ./adapters)")
+      .option("--model <path|uri>", "base model (default: $TANUKI_MODEL, else the default model)")
+      .option("--json", "print the report as JSON")
+      .action(async (flags: AdaptersFlags) => {
+        exitCode = await runAdaptersCommand(action, flags, {
+          cwd: process.cwd(),
+          env: process.env,
+          stdout: process.stdout,
+        });
+      });
+  }
+
+  program
+    .command("doctor")
+    .description(
+      "Report what this machine can run (CPU, RAM, GPU, Docker, sandbox image, model, adapters) and how to fix problems",
+    )
+    .option("--model <path|uri>", "model to check (default: $TANUKI_MODEL, else the default model)")
+    .option("--skip-docker", "do not check the Docker engine and sandbox image")
+    .option("--json", "print the checks as JSON")
+    .action(async (flags: DoctorFlags) => {
+      exitCode = await runDoctorCommand(flags, { cwd: process.cwd(), env: process.env, stdout: process.stdout });
     });
 
   try {

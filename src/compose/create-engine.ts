@@ -1,9 +1,14 @@
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { readAdapterManifest } from "../adapters/adapter-manifest.js";
+import { resolveAgentAdapters } from "../adapters/agent-adapters.js";
+import { DEFAULT_ROSTER } from "../agents/roster.js";
+import { type ModelConfig, readModelConfig } from "../config/model-config.js";
 import { TreeSitterExplorer } from "../context/tree-sitter-explorer.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { LlamaCppModel } from "../llm/llama-cpp-model.js";
+import { OpenAICompatibleModel } from "../llm/openai-compatible-model.js";
 import { resolveModel } from "../llm/resolve-model.js";
 import { JsonlTraceSink } from "../loop/jsonl-trace.js";
 import type { LoopDeps } from "../loop/loop-deps.js";
@@ -23,6 +28,11 @@ export interface EngineOptions {
   /** Download progress of the model (bytes). */
   onDownload?: (progress: { what: string; downloadedBytes: number; totalBytes?: number }) => void;
   signal?: AbortSignal;
+  /**
+   * Backend and its settings (see src/config/model-config.ts). Default: read from the process environment
+   * (`TANUKI_BACKEND`, `TANUKI_OPENAI_*`, `TANUKI_ADAPTERS_DIR`, …; adapters default to `./adapters`).
+   */
+  modelConfig?: ModelConfig;
 }
 
 /**
@@ -48,14 +58,66 @@ export interface Engine {
  * @throws ModelError (code `model-download` when the model cannot be fetched; the message says how to pass one)
  */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const config = options.modelConfig ?? defaultModelConfig();
+  const model =
+    config.backend === "openai"
+      ? await OpenAICompatibleModel.connect({
+          baseUrl: config.baseUrl,
+          apiKey: config.apiKey,
+          defaultModel: config.defaultModel,
+          models: config.models,
+          timeoutMs: config.timeoutMs,
+          maxRetries: config.maxRetries,
+          contextSize: config.contextSize,
+        })
+      : await loadLocalModel({ ...options, modelConfig: config });
+  return assembleEngine(model, { workRoot: options.workRoot });
+}
+
+/** Options of {@link loadLocalModel}: the engine's model options plus llama.cpp's parallel sequences. */
+export interface LocalModelOptions
+  extends Pick<EngineOptions, "model" | "modelDir" | "threads" | "onDownload" | "signal"> {
+  /** Adapters folder and memory budget; default from the environment (adapters in `./adapters`). */
+  modelConfig?: ModelConfig;
+  /** Parallel sequences per adapter context. Default 1. */
+  sequences?: number;
+  /** Context size, tokens. Default: the model's, capped at 8192. */
+  contextSize?: number;
+}
+
+/**
+ * Resolves (downloading a URI or the default model), reads the adapter manifest, and loads the GGUF model through
+ * node-llama-cpp with each agent's LoRA adapter (roster `adapter` entries, overridden by `adapters/adapters.yml`).
+ * Used by the engine and by `tanuki serve`.
+ *
+ * @throws ModelError (code `model-download` when the model cannot be fetched; AdapterMismatchError when an adapter
+ *   does not fit the model)
+ * @throws ConfigError when the adapter manifest is invalid
+ */
+export async function loadLocalModel(options: LocalModelOptions = {}): Promise<LlamaCppModel> {
+  const config = options.modelConfig ?? defaultModelConfig();
+  const adaptersDir = config.backend === "llama-cpp" ? config.adaptersDir : resolve("adapters");
   const what = options.model ?? "the default model";
   const modelPath = await resolveModel(options.model, {
     cacheDir: options.modelDir ?? join(homedir(), ".cache", "tanuki", "models"),
     onProgress: (progress) => options.onDownload?.({ what, ...progress }),
     signal: options.signal,
   });
-  const model = await LlamaCppModel.load({ modelPath, threads: options.threads });
-  return assembleEngine(model, { workRoot: options.workRoot });
+  const manifest = await readAdapterManifest(adaptersDir);
+  const adapters = resolveAgentAdapters({ dir: adaptersDir, manifest, roster: DEFAULT_ROSTER });
+  return LlamaCppModel.load({
+    modelPath,
+    threads: options.threads,
+    adapters,
+    sequences: options.sequences,
+    contextSize: options.contextSize,
+    ...(config.backend === "llama-cpp" && config.memoryBudget ? { memoryBudget: config.memoryBudget } : {}),
+  });
+}
+
+/** The backend chosen by the process environment, adapters in `<cwd>/adapters` unless configured. */
+function defaultModelConfig(): ModelConfig {
+  return readModelConfig(process.env, { adaptersDir: resolve("adapters") });
 }
 
 /**

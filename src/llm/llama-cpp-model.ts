@@ -13,9 +13,10 @@ import {
   resolveChatWrapper,
 } from "node-llama-cpp";
 import { CancelledError, ModelError } from "../core/errors.js";
-import { type AgentAdapter, AdapterContexts, type ContextLease } from "./adapter-contexts.js";
+import { AdapterContexts, type AgentAdapter, type ContextLease } from "./adapter-contexts.js";
 import { toChatHistory } from "./chat-history.js";
 import type { ChatMessage, ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
+import { ContextOverflowError } from "./context-overflow-error.js";
 import { GrammarCache } from "./grammar-cache.js";
 import { createLlamaContextFactory, defaultMemoryBudget } from "./llama-context-factory.js";
 import { assertLoraFitsBase, readBaseModelIdentity } from "./lora-check.js";
@@ -288,7 +289,9 @@ export class LlamaCppModel implements ChatModel {
    * Generates free text, or JSON under `request.jsonSchema`'s grammar (not validated here: the caller owns the
    * schema), streaming chunks to `onTextChunk`. Used by `tanuki serve`.
    *
-   * @throws ModelError when the schema cannot be expressed as a grammar, the prompt does not fit, or generation fails
+   * @throws ContextOverflowError (a ModelError) when the prompt plus `maxTokens` does not fit the context
+   * @throws ModelError when the schema cannot be expressed as a grammar, the messages do not end with a user
+   *   message, or generation fails
    * @throws CancelledError when `request.signal` aborts
    */
   async generateText(request: TextGenerationRequest): Promise<TextGenerationResult> {
@@ -343,10 +346,11 @@ export class LlamaCppModel implements ChatModel {
     const history = toChatHistory(messages);
     const promptTokens = this.promptTokens(history);
     if (promptTokens + options.maxTokens > this.contextSize) {
-      throw new ModelError(
-        `${options.label}: the prompt (${promptTokens} tokens) plus maxTokens (${options.maxTokens}) does not fit ` +
-          `the context of ${this.contextSize} tokens; shorten the prompt or load the model with a larger contextSize`,
-      );
+      throw new ContextOverflowError(options.label, {
+        promptTokens,
+        maxTokens: options.maxTokens,
+        contextSize: this.contextSize,
+      });
     }
     const adapter = this.adapters[agent];
     let lease: ContextLease<LlamaContextSequence>;

@@ -176,15 +176,18 @@ function pairProblem(
   const [a0, a1] = pair.a;
   const [b0, b1] = pair.b;
   const [w0, w1] = weight;
-  const fits = name.endsWith("token_embd.weight")
-    ? w0 === b1 && w1 === a1
-    : w0 === a0 && w1 === b1 && a1 === b0;
+  const fits = name.endsWith("token_embd.weight") ? w0 === b1 && w1 === a1 : w0 === a0 && w1 === b1 && a1 === b0;
   if (fits) return undefined;
   return `${name}: lora_a [${pair.a.join(", ")}] and lora_b [${pair.b.join(", ")}] do not fit the base weight [${weight.join(", ")}]`;
 }
 
 /** Vocabulary arrays: large, and not needed to compare shapes. */
-const LARGE_KEYS = ["tokenizer.ggml.tokens", "tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges"];
+const LARGE_KEYS = [
+  "tokenizer.ggml.tokens",
+  "tokenizer.ggml.scores",
+  "tokenizer.ggml.token_type",
+  "tokenizer.ggml.merges",
+];
 
 async function readHeader(path: string, what: string): Promise<Awaited<ReturnType<typeof readGgufFileInfo>>> {
   try {

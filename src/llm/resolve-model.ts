@@ -1,4 +1,5 @@
 import { open, stat } from "node:fs/promises";
+import { resolveModelFile } from "node-llama-cpp";
 import { CancelledError, ModelError } from "../core/errors.js";
 import { downloadModelFile, type ModelDownloadProgress } from "./download-model.js";
 
@@ -83,6 +84,28 @@ export async function resolveModel(spec: string | undefined, options: ResolveMod
         "or the TANUKI_MODEL environment variable.",
       { code: "model-download", cause: error },
     );
+  }
+  await assertGgufFile(path);
+  return path;
+}
+
+/**
+ * Finds a model without downloading anything: a local path as given, a URI (or the default) in `cacheDir`.
+ *
+ * @returns the local GGUF path, or undefined when a URI has not been downloaded yet (`tanuki models pull`)
+ * @throws ModelError (code `model`) when a local path is missing or not a GGUF file
+ */
+export async function findModel(spec: string | undefined, cacheDir: string): Promise<string | undefined> {
+  const wanted = spec === undefined || spec.trim() === "" ? DEFAULT_MODEL_URI : spec.trim();
+  if (!isModelUri(wanted)) {
+    await assertGgufFile(wanted);
+    return wanted;
+  }
+  let path: string;
+  try {
+    path = await resolveModelFile(wanted, { directory: cacheDir, download: false, cli: false });
+  } catch {
+    return undefined;
   }
   await assertGgufFile(path);
   return path;

@@ -103,7 +103,11 @@ describeModel("LoRA adapters per agent on one loaded model", () => {
     const shared = await load(adapters);
     try {
       const seen: Record<string, number> = { "tanuki-coder": 0, "tanuki-tester": 0 };
-      const expected = (agent: string) => alone[agent]?.[(seen[agent] = (seen[agent] ?? 0) + 1) - 1];
+      const expected = (agent: string) => {
+        const index = seen[agent] ?? 0;
+        seen[agent] = index + 1;
+        return alone[agent]?.[index];
+      };
       const switches: boolean[] = [];
       for (const agent of order) {
         const answer = await shared.generateText({ agent, messages, maxTokens: 24, temperature: 0 });

@@ -97,7 +97,7 @@ describe("AdapterContexts", () => {
     const { f, created } = factory();
     const cache = new AdapterContexts<string, FakeContext>(f, {});
     const leases = await Promise.all([cache.acquire([a]), cache.acquire([b])]);
-    leases.forEach((lease) => lease.release());
+    for (const lease of leases) lease.release();
     const waiting = cache.acquire([a]);
     const second = cache.acquire([a]);
     (await waiting).release();
