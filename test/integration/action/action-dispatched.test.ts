@@ -4,6 +4,11 @@ import { GitHubMockServer } from "../../helpers/action-github-server.js";
 import { workflowDispatch } from "../../helpers/action-payloads.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 
+/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
+function textOf(call: { body: unknown } | undefined): string {
+  return (call?.body as { body?: string } | undefined)?.body ?? "";
+}
+
 const repo = (path: string) => `/repos/acme/widgets${path}`;
 const JOB_ID = "acme-widgets-7-fix-issue-0a1b2c3d";
 
@@ -126,7 +131,7 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
     expect(run.code, run.stderr).toBe(0);
     github.assertDone();
     expect(files.outputs().status).toBe("refused");
-    const comment = (github.find("PATCH", repo("/issues/comments/5001"))[0]?.body as { body: string }).body;
+    const comment = textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]);
     expect(comment).toContain("@mallory");
     expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
   });

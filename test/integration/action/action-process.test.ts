@@ -5,6 +5,11 @@ import { GitHubMockServer } from "../../helpers/action-github-server.js";
 import { actionIssueComment } from "../../helpers/action-payloads.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 
+/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
+function textOf(call: { body: unknown } | undefined): string {
+  return (call?.body as { body?: string } | undefined)?.body ?? "";
+}
+
 const BRANCH = "tanuki/issue-7-crash-when-the-widget-list-is-empty";
 const repo = (path: string) => `/repos/acme/widgets${path}`;
 const SCRIPTED = "test/helpers/action-scripted-entry.ts";
@@ -87,7 +92,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     expect(remote.show(BRANCH, "src/list.js")).toContain("xs[0]?.name");
     expect(github.find("POST", repo("/check-runs"))[0]?.body).toMatchObject({ name: "Tanuki", head_sha: baseSha });
     expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "success" });
-    const final = github.find("PATCH", repo("/issues/comments/5001"))[0]?.body as { body: string };
+    const final = { body: textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]) };
     expect(final.body).toContain("[#13](https://github.com/acme/widgets/pull/13)");
 
     const outputs = files.outputs();
@@ -120,7 +125,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     expect(github.find("POST", repo("/pulls"))).toHaveLength(0);
     expect(remote.branchSha(BRANCH)).toBeUndefined();
     expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
-    const final = github.find("PATCH", repo("/issues/comments/5001"))[0]?.body as { body: string };
+    const final = { body: textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]) };
     expect(final.body).toMatch(/failed/);
     expect(final.body).toContain("attempt 1: 0 edit(s): tests still fail");
 
@@ -147,7 +152,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     const run = await runNode("src/action/main.ts", env);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     github.assertDone();
-    const reply = github.find("POST", repo("/issues/7/comments"))[0]?.body as { body: string };
+    const reply = { body: textOf(github.find("POST", repo("/issues/7/comments"))[0]) };
     expect(reply.body).toContain("only takes requests from people with `write` permission");
     expect(github.find("POST", repo("/check-runs"))).toHaveLength(0);
     const outputs = files.outputs();

@@ -7,6 +7,11 @@ import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated, REPO } from "../../helpers/app-payloads.js";
 
+/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
+function textOf(call: { body: unknown } | undefined): string {
+  return (call?.body as { body?: string } | undefined)?.body ?? "";
+}
+
 const MINUTE = 60_000;
 const DISPATCH = repoPath("/actions/workflows/tanuki.yml/dispatches");
 const SETTINGS: DispatchSettings = {
@@ -85,7 +90,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     await h.app.idle();
 
     const [dispatch] = github.find("POST", DISPATCH);
-    const statusBody = (github.find("POST", repoPath("/issues/7/comments"))[0]?.body as { body: string }).body;
+    const statusBody = textOf(github.find("POST", repoPath("/issues/7/comments"))[0]);
     const jobId = /<!-- tanuki-status (\S+) -->/.exec(statusBody)?.[1];
     expect(jobId).toMatch(/^acme-widgets-7-fix-issue-/);
     expect(dispatch?.body).toEqual({
@@ -121,7 +126,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     now += 31 * MINUTE;
     await until(() => github.find("PATCH", repoPath("/check-runs/9001")).length > 0);
     github.assertDone();
-    const comment = (github.find("PATCH", repoPath("/issues/comments/5001"))[0]?.body as { body: string }).body;
+    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("No self-hosted runner took this job within 30m 00s");
     expect(comment).toContain("https://github.com/acme/widgets/actions/runs/777");
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
@@ -153,7 +158,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     expect(res.status).toBe(200);
     await h.app.idle();
     github.assertDone();
-    const comment = (github.find("PATCH", repoPath("/issues/comments/5001"))[0]?.body as { body: string }).body;
+    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("ended (failure) before Tanuki reported a result");
     expect(comment).toContain("https://github.com/acme/widgets/actions/runs/888");
     expect(await h.store.getJob(job?.id as string)).toMatchObject({ state: "failed", dispatch: { runId: 888 } });
@@ -193,7 +198,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    const comment = (github.find("PATCH", repoPath("/issues/comments/5001"))[0]?.body as { body: string }).body;
+    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("could not start the job on the self-hosted runners");
     expect(comment).toContain("404");
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
