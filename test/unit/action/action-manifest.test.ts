@@ -26,7 +26,7 @@ describe("action.yml", () => {
       const variable = `INPUT_${name.toUpperCase().replace(/-/g, "_")}`;
       expect(passed).toContainEqual([variable, `\${{ inputs.${name} }}`]);
     }
-    expect(action.inputs["github-token"]?.default).toBe("${{ github.token }}");
+    expect(action.inputs["github-token"]?.default).toBe(`\${{ github.token }}`);
   });
 
   it("exposes the outputs the entry writes", () => {
