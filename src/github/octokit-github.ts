@@ -19,7 +19,8 @@ const MAX_SUMMARY_CHARS = 65_535;
 const ANNOTATIONS_PER_REQUEST = 50;
 
 /**
- * {@link GitHubPort} over an installation-authenticated Probot Octokit (retry and throttling plugins included).
+ * {@link GitHubPort} over a Probot Octokit (retry and throttling plugins included): installation-authenticated in
+ * the App, authenticated with the workflow's token (or an App installation token) in the Action.
  * Octokit's errors are wrapped once, here, into `GitHubError` with the original as `cause`.
  */
 export class OctokitGitHub implements GitHubPort {
