@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { run } from "probot";
 import { type AppEnv, readAppEnv } from "../config/app-env.js";
 import { defaultRunConfig, type RunConfig } from "../config/run-config.js";
+import { dispatchOnlyRunner, dispatchSettingsOf } from "./dispatch/index.js";
 import { FileJobStore } from "./file-job-store.js";
 import { tanukiApp } from "./index.js";
 import type { JobRunner } from "./job-runner.js";
@@ -35,14 +36,17 @@ export async function startTanukiApp(options: StartTanukiAppOptions): Promise<vo
   const server = await run(
     async (probot, opts) => {
       const store = await FileJobStore.open(dataDir);
+      // TANUKI_RUNNER=actions: jobs go to self-hosted runners through workflow_dispatch; no model loads here.
+      const dispatch = dispatchSettingsOf(env);
       app = tanukiApp({
-        runner: await options.createJobRunner(env),
+        runner: dispatch ? dispatchOnlyRunner : await options.createJobRunner(env),
         store,
         settings: {
           dataDir,
           statusIntervalMs: env.TANUKI_STATUS_INTERVAL_MS,
           runConfig: options.runConfig ?? defaultRunConfig(),
           concurrency: env.TANUKI_CONCURRENCY,
+          ...(dispatch ? { dispatch } : {}),
         },
       });
       await app(probot, opts);
