@@ -14,8 +14,8 @@ export type CreateJobRunner = (env: AppEnv) => JobRunner | Promise<JobRunner>;
 export interface StartTanukiAppOptions {
   /** The composition root's factory for the real engine. Called once, only when the app has credentials. */
   createJobRunner: CreateJobRunner;
-  /** Default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /** The process environment (Probot's variables and Tanuki's; see `AppEnv`). */
+  env: NodeJS.ProcessEnv;
   /** The operator's run configuration: defaults and ceilings for every repository. Default {@link defaultRunConfig}. */
   runConfig?: RunConfig;
 }
@@ -29,7 +29,7 @@ export interface StartTanukiAppOptions {
  * @throws ConfigError when the environment is invalid
  */
 export async function startTanukiApp(options: StartTanukiAppOptions): Promise<void> {
-  const envVars = options.env ?? process.env;
+  const envVars = options.env;
   const env = readAppEnv(envVars);
   const dataDir = resolve(env.TANUKI_DATA_DIR);
   let app: ReturnType<typeof tanukiApp> | undefined;
