@@ -36,29 +36,19 @@ function lastMatch(lines: string[], pattern: RegExp): RegExpMatchArray | undefin
   return undefined;
 }
 
-function parseJest(lines: string[]): TestCounts | undefined {
-  const match = lastMatch(lines, /^\s*Tests:\s+(.*\btotal)\s*$/);
+/** Words jest and vitest use in their `Tests` summary line. */
+const JS_RUNNER_WORDS = { passed: "passed", failed: "failed", skipped: "skipped", todo: "skipped" } as const;
+
+/** Jest (`Tests: 1 failed, 3 passed, 4 total`) or vitest (`Tests  1 failed | 3 passed (4)`), by its summary line. */
+function parseJsSummary(lines: string[], runner: "jest" | "vitest", pattern: RegExp): TestCounts | undefined {
+  const match = lastMatch(lines, pattern);
   if (!match) return undefined;
-  const counts = countWords(match[1] ?? "", {
-    passed: "passed",
-    failed: "failed",
-    skipped: "skipped",
-    todo: "skipped",
-  });
-  return { runner: "jest", passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
+  const counts = countWords(match[1] ?? "", JS_RUNNER_WORDS);
+  return { runner, passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
 }
 
-function parseVitest(lines: string[]): TestCounts | undefined {
-  const match = lastMatch(lines, /^\s*Tests\s+(.+)\(\d+\)\s*$/);
-  if (!match) return undefined;
-  const counts = countWords(match[1] ?? "", {
-    passed: "passed",
-    failed: "failed",
-    skipped: "skipped",
-    todo: "skipped",
-  });
-  return { runner: "vitest", passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
-}
+const parseJest = (lines: string[]) => parseJsSummary(lines, "jest", /^\s*Tests:\s+(.*\btotal)\s*$/);
+const parseVitest = (lines: string[]) => parseJsSummary(lines, "vitest", /^\s*Tests\s+(.+)\(\d+\)\s*$/);
 
 function parseNode(lines: string[]): TestCounts | undefined {
   const value = (name: string) => {
