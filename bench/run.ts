@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark and writes one JSON file per benchmark under bench/results/
  * (plus `all.json`). Speed and memory targets live here, never in timed tests.
  *
- * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, webhooks). Benchmarks whose
+ * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, webhooks). Benchmarks whose
  * dependency is missing (no Docker engine, no TANUKI_TEST_MODEL) are recorded as skipped with the reason.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -22,6 +22,10 @@ const benches: Record<string, Bench> = {
   model: async () => {
     if (!modelPath) return { skipped: "set TANUKI_TEST_MODEL to a GGUF file" };
     return (await import("./model-bench.js")).benchModel({ modelPath });
+  },
+  adapters: async () => {
+    if (!modelPath) return { skipped: "set TANUKI_TEST_MODEL to a GGUF file" };
+    return (await import("./adapter-bench.js")).benchAdapters({ modelPath });
   },
   webhooks: async () => (await import("./webhook-bench.js")).benchWebhooks(),
 };
