@@ -30,7 +30,13 @@ export interface LoraBaseShape {
 }
 
 /** The test model (stories260K): llama, 5 layers, embedding 64, 8 heads / 4 KV heads (kv width 32), FFN 172. */
-export const STORIES_260K: LoraBaseShape = { architecture: "llama", embedding: 64, layers: 5, kvWidth: 32, feedForward: 172 };
+export const STORIES_260K: LoraBaseShape = {
+  architecture: "llama",
+  embedding: 64,
+  layers: 5,
+  kvWidth: 32,
+  feedForward: 172,
+};
 
 /** Options of {@link writeLoraGguf}. */
 export interface LoraGgufOptions {
