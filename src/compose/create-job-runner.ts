@@ -37,8 +37,9 @@ function traceFile(traceDir: string, id: string): string {
  * debugger for a five-whys analysis of a failing check's log, and `fixFailure` runs the loop seeded with that
  * analysis. One engine (one loaded model) serves every job of the process.
  *
- * Per-agent model names from `.github/tanuki.yml` (`models`) need a backend that serves several models; the local
- * node-llama-cpp engine runs every agent on its one base model.
+ * Per-agent model names from `.github/tanuki.yml` (`models`) are not applied per job yet: the engine's backend
+ * decides (node-llama-cpp: one base model with each agent's LoRA adapter; OpenAI-compatible: the operator's
+ * `TANUKI_OPENAI_MODELS` map).
  */
 export async function createJobRunner(options: JobRunnerOptions): Promise<JobRunner & { dispose(): Promise<void> }> {
   const engine = options.engine ?? (await createEngine(options));
