@@ -6,7 +6,11 @@ export const Budgets = z
     /** Max code→test→review attempts. */
     maxAttempts: z.number().int().min(1).max(20).default(3),
     /** Wall-clock budget for the whole run, ms. */
-    wallClockMs: z.number().int().min(1_000).default(30 * 60_000),
+    wallClockMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .default(30 * 60_000),
     /** Total model tokens (prompt + completion) across all calls. */
     maxTokens: z.number().int().min(1_000).default(400_000),
   })
@@ -17,11 +21,23 @@ export type Budgets = z.infer<typeof Budgets>;
 export const SandboxLimitsConfig = z
   .object({
     cpus: z.number().positive().max(64).default(1),
-    memoryBytes: z.number().int().min(64 * 1024 * 1024).default(1024 * 1024 * 1024),
+    memoryBytes: z
+      .number()
+      .int()
+      .min(64 * 1024 * 1024)
+      .default(1024 * 1024 * 1024),
     pids: z.number().int().min(16).default(256),
     commandTimeoutMs: z.number().int().min(1_000).default(300_000),
-    maxOutputBytes: z.number().int().min(1_024).default(1024 * 1024),
-    tmpBytes: z.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+    maxOutputBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .default(1024 * 1024),
+    tmpBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .default(256 * 1024 * 1024),
   })
   .strict();
 export type SandboxLimitsConfig = z.infer<typeof SandboxLimitsConfig>;

@@ -22,9 +22,17 @@ export type Edit =
 
 /** Outcome of applying one edit. */
 export type EditOutcome =
-  | { edit: Edit; status: "applied"; /** how the search text was found */ match: "exact" | "whitespace" | "indentation" | "new-file" | "overwrite" }
-  | { edit: Edit; status: "no-match"; /** message for the coder: what was not found and the closest lines, if any */ message: string }
-  | { edit: Edit; status: "refused"; /** path-policy reason */ message: string };
+  | {
+      edit: Edit;
+      status: "applied" /** how the search text was found */;
+      match: "exact" | "whitespace" | "indentation" | "new-file" | "overwrite";
+    }
+  | {
+      edit: Edit;
+      status: "no-match" /** message for the coder: what was not found and the closest lines, if any */;
+      message: string;
+    }
+  | { edit: Edit; status: "refused" /** path-policy reason */; message: string };
 
 /** Outcome of applying a batch of edits. */
 export interface ApplyReport {

@@ -6,7 +6,15 @@ import type { Phase, RunOutcome } from "./run-result.js";
  */
 export type RunEvent =
   | { type: "phase"; phase: Phase; attempt?: number; detail?: string; elapsedMs: number }
-  | { type: "tests"; attempt?: number; which: "before" | "after"; passed?: number; failed?: number; exitCode: number; elapsedMs: number }
+  | {
+      type: "tests";
+      attempt?: number;
+      which: "before" | "after";
+      passed?: number;
+      failed?: number;
+      exitCode: number;
+      elapsedMs: number;
+    }
   | { type: "attempt"; attempt: number; maxAttempts: number; elapsedMs: number }
   | { type: "finding"; attempt: number; severity: string; file: string; line: number; elapsedMs: number }
   | { type: "download"; what: string; downloadedBytes: number; totalBytes?: number }
