@@ -1,9 +1,8 @@
-import { join } from "node:path";
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { RootCauseAnalysis } from "../../core/finding.js";
-import { cloneAtSha } from "../../github/git-remote.js";
-import { type AppContext, type RepoTarget, remoteUrlOf } from "../app-context.js";
+import type { AppContext, RepoTarget } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
+import { cloneForJob } from "./clone-for-job.js";
 import { publishFix, slugify } from "./publish-fix.js";
 
 /** Most characters of a failing log handed to the analysis (its tail). */
@@ -31,19 +30,13 @@ export function failingCheckMode(input: FailingCheckInput, fixAttemptsSoFar: num
  * follow-up pull request into the pull request's branch.
  */
 export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
-  return async ({ signal, reporter, folder, github }: JobArgs): Promise<JobOutcome> => {
+  return async (args: JobArgs): Promise<JobOutcome> => {
+    const { signal, reporter, github } = args;
     const log = tail(
       input.check.jobId !== undefined ? await github.getJobLog(input.check.jobId) : (input.check.outputText ?? ""),
       MAX_LOG_CHARS,
     );
-    const repoDir = join(folder, "repo");
-    const remoteUrl = remoteUrlOf(ctx, input.target);
-    await cloneAtSha({
-      remote: { url: remoteUrl, token: await github.installationToken() },
-      sha: input.pr.headSha,
-      dir: repoDir,
-      signal,
-    });
+    const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
     const config = toRunConfig(input.config, ctx.settings.runConfig);
     reporter.update({ phase: "rca" });
     const rca = await ctx.runner.analyzeFailure({
@@ -89,7 +82,7 @@ export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
       github,
       result,
       repoDir,
-      remoteUrl,
+      remoteUrl: remote.url,
       destination:
         mode === "push" ? { kind: "push", branch } : { kind: "pull-request", branch, base: input.pr.headRef },
       signal,

@@ -1,9 +1,13 @@
+import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { RunResult } from "../../core/run-result.js";
+import type { Task } from "../../core/task.js";
 import { testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import { pushBranch } from "../../github/git-remote.js";
 import type { GitHubPort } from "../../github/github-port.js";
-import type { JobOutcome } from "../job-lifecycle.js";
+import type { AppContext, RepoTarget } from "../app-context.js";
+import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
+import { cloneForJob } from "./clone-for-job.js";
 
 /** Branch name from a title: lower-case words joined by `-`, at most 40 characters. */
 export function slugify(text: string): string {
@@ -48,16 +52,16 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
   if (!result.headSha || !result.branch || (destination.kind === "pull-request" && !result.pullRequest)) {
     return { state: "failed", details: explainFailure(result), check: { conclusion: "failure", annotations } };
   }
-  const token = await github.installationToken();
-  const remote = { url: input.remoteUrl, token };
+  await pushBranch({
+    remote: { url: input.remoteUrl, token: await github.installationToken() },
+    repoDir: input.repoDir,
+    sha: result.headSha,
+    branch: destination.branch,
+    // A new pull request's branch is Tanuki's own and is replaced; an existing branch only moves forward.
+    force: destination.kind === "pull-request",
+    signal: input.signal,
+  });
   if (destination.kind === "push") {
-    await pushBranch({
-      remote,
-      repoDir: input.repoDir,
-      sha: result.headSha,
-      branch: destination.branch,
-      signal: input.signal,
-    });
     return {
       state: result.outcome === "fixed" ? "succeeded" : "failed",
       details: [
@@ -68,14 +72,6 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
     };
   }
   const draftPr = result.pullRequest as NonNullable<RunResult["pullRequest"]>;
-  await pushBranch({
-    remote,
-    repoDir: input.repoDir,
-    sha: result.headSha,
-    branch: destination.branch,
-    force: true,
-    signal: input.signal,
-  });
   const draft = draftPr.draft || result.outcome !== "fixed";
   const pr = await github.createPullRequest({
     title: draftPr.title,
@@ -93,6 +89,36 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
     ],
     check: { conclusion: draft ? "neutral" : "success", annotations },
   };
+}
+
+/** What {@link fixAndPublish} needs: the repository and its config, the commit to start from, the task, where its result goes. */
+export interface FixJobInput {
+  target: RepoTarget;
+  config: RepoConfig;
+  /** Commit the fix starts from (the task's `baseSha`). */
+  sha: string;
+  task: Pick<Task, "id" | "issue" | "instructions" | "branchName">;
+  destination: FixDestination;
+}
+
+/**
+ * The body of a fix job: clone the repository at `sha`, run the engine's fix on the task and publish its result
+ * (see {@link publishFix}).
+ *
+ * @throws GitError / GitHubError when cloning, pushing or opening the pull request fails
+ */
+export async function fixAndPublish(ctx: AppContext, args: JobArgs, input: FixJobInput): Promise<JobOutcome> {
+  const { signal, github } = args;
+  const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.sha);
+  const result = await ctx.runner.fix({
+    repoDir,
+    task: { ...input.task, kind: "fix", repoPath: repoDir, baseSha: input.sha },
+    config: toRunConfig(input.config, ctx.settings.runConfig),
+    models: input.config.models,
+    onEvent: args.reporter.onEvent,
+    signal,
+  });
+  return publishFix({ github, result, repoDir, remoteUrl: remote.url, destination: input.destination, signal });
 }
 
 /** A clear failure explanation: why, and what each attempt tried. */

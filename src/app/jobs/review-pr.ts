@@ -1,14 +1,14 @@
-import { join } from "node:path";
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { Finding } from "../../core/finding.js";
 import { testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import { commentableLines, filterDiff } from "../../github/diff-lines.js";
-import { cloneAtSha, diffCommits, fetchCommits, isAncestor } from "../../github/git-remote.js";
+import { diffCommits, fetchCommits, isAncestor } from "../../github/git-remote.js";
 import type { PullRequestInfo } from "../../github/github-port.js";
 import { buildReview, countBySeverity, fingerprintFinding } from "../../github/review-comments.js";
-import { type AppContext, jobKey, type RepoTarget, remoteUrlOf } from "../app-context.js";
+import { type AppContext, jobKey, type RepoTarget } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
+import { cloneForJob } from "./clone-for-job.js";
 
 /** What a review needs from the webhook. */
 export interface ReviewInput {
@@ -23,7 +23,8 @@ export interface ReviewInput {
  * the reviewed SHA and fingerprints in the job store (and in the review's hidden marker).
  */
 export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
-  return async ({ signal, reporter, folder, github }: JobArgs): Promise<JobOutcome> => {
+  return async (args: JobArgs): Promise<JobOutcome> => {
+    const { signal, reporter, github } = args;
     const { pr, config } = input;
     const key = jobKey(input.target, pr.number);
     const previous = await ctx.store.getReviewState(key);
@@ -34,9 +35,7 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
         check: { conclusion: "success" },
       };
     }
-    const repoDir = join(folder, "repo");
-    const remote = { url: remoteUrlOf(ctx, input.target), token: await github.installationToken() };
-    await cloneAtSha({ remote, sha: pr.headSha, alsoFetch: [pr.baseSha], dir: repoDir, signal });
+    const { repoDir, remote } = await cloneForJob(ctx, input.target, args, pr.headSha, [pr.baseSha]);
     let since = pr.baseSha;
     let incremental = false;
     if (previous && (await fetchCommits(repoDir, remote, [previous.lastReviewedSha], signal)).length === 1) {
