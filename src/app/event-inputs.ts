@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { toPullRequestInfo } from "../github/pull-request-info.js";
 import type { AppContext, RepoTarget } from "./app-context.js";
 import { parseCommand } from "./commands.js";
 import type { CommentCommandInput } from "./intake/comment-command.js";
@@ -75,20 +76,7 @@ export function pullRequestInputOf(
     target: targetOf(payload),
     action: payload.action as ReviewAction,
     user: payload.sender.login,
-    pr: {
-      number: pr.number,
-      title: pr.title,
-      body: pr.body ?? "",
-      draft: pr.draft ?? false,
-      state: "open",
-      headSha: pr.head.sha,
-      headRef: pr.head.ref,
-      headRepo: pr.head.repo?.full_name ?? "",
-      baseSha: pr.base.sha,
-      baseRef: pr.base.ref,
-      author: pr.user?.login ?? "",
-      url: pr.html_url,
-    },
+    pr: toPullRequestInfo(pr),
   };
 }
 
@@ -100,15 +88,27 @@ export function checkRunInputsOf(payload: EventPayload<"check_run.completed">): 
   const outputText = [run.output?.title, run.output?.summary, run.output?.text].filter(Boolean).join("\n\n");
   return run.pull_requests.map((pr) => ({
     target: targetOf(payload),
-    pr: {
-      number: pr.number,
-      headSha: pr.head.sha,
-      headRef: pr.head.ref,
-      baseSha: pr.base.sha,
-      sameRepo: pr.head.repo.id === pr.base.repo.id,
-    },
+    pr: failingPullRequestOf(pr),
     check: { name: run.name, ...(isActions ? { jobId: run.id } : { outputText }) },
   }));
+}
+
+/** A pull request as a check run or a workflow run lists it. */
+type RunPullRequest = {
+  number: number;
+  head: { sha: string; ref: string; repo: { id: number } };
+  base: { sha: string; repo: { id: number } };
+};
+
+/** The pull request of a failing check; `sameRepo` is false for a fork. */
+function failingPullRequestOf(pr: RunPullRequest): FailingCheckEventInput["pr"] {
+  return {
+    number: pr.number,
+    headSha: pr.head.sha,
+    headRef: pr.head.ref,
+    baseSha: pr.base.sha,
+    sameRepo: pr.head.repo.id === pr.base.repo.id,
+  };
 }
 
 /** True for a failed workflow run on at least one pull request. */
@@ -136,13 +136,7 @@ export async function workflowRunInputsOf(
     for (const job of jobs) {
       inputs.push({
         target,
-        pr: {
-          number: pr.number,
-          headSha: pr.head.sha,
-          headRef: pr.head.ref,
-          baseSha: pr.base.sha,
-          sameRepo: pr.head.repo.id === pr.base.repo.id,
-        },
+        pr: failingPullRequestOf(pr),
         check: { name: job.name, jobId: job.id },
       });
     }

@@ -11,6 +11,7 @@ import type {
   PullRequestInfo,
   ReviewComment,
 } from "./github-port.js";
+import { toPullRequestInfo } from "./pull-request-info.js";
 
 /** Name of the check run Tanuki creates. */
 export const CHECK_RUN_NAME = "Tanuki";
@@ -118,20 +119,7 @@ export class OctokitGitHub implements GitHubPort {
     const { data } = await this.call("GET pull request", () =>
       this.octokit.rest.pulls.get({ ...this.ref(), pull_number: pullNumber }),
     );
-    return {
-      number: data.number,
-      title: data.title,
-      body: data.body ?? "",
-      draft: data.draft ?? false,
-      state: data.state === "open" ? "open" : "closed",
-      headSha: data.head.sha,
-      headRef: data.head.ref,
-      headRepo: data.head.repo?.full_name ?? "",
-      baseSha: data.base.sha,
-      baseRef: data.base.ref,
-      author: data.user.login,
-      url: data.html_url,
-    };
+    return toPullRequestInfo(data);
   }
 
   async createPullRequest(input: { title: string; body: string; head: string; base: string; draft: boolean }) {
