@@ -48,18 +48,20 @@ export class TracedModel implements ChatModel {
   async completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>> {
     this.options.beforeCall?.();
     const now = this.options.now ?? (() => performance.now());
-    const at = new Date().toISOString();
+    /** The fields the success and the error record share. */
+    const record = {
+      kind: "model-call" as const,
+      agent: call.agent,
+      at: new Date().toISOString(),
+      messages: call.messages.map((message) => ({ role: message.role, content: message.content })),
+      schema: call.schemaName,
+    };
     const started = now();
-    const messages = call.messages.map((message) => ({ role: message.role, content: message.content }));
     try {
       const answer = await this.inner.completeStructured({ ...call, signal: call.signal ?? this.options.signal });
       this.add(call.agent, answer.usage.promptTokens, answer.usage.completionTokens);
       this.trace.record({
-        kind: "model-call",
-        agent: call.agent,
-        at,
-        messages,
-        schema: call.schemaName,
+        ...record,
         output: answer.raw,
         parsed: answer.value,
         promptTokens: answer.usage.promptTokens,
@@ -69,15 +71,12 @@ export class TracedModel implements ChatModel {
       });
       return answer;
     } catch (error) {
-      const raw = (error as { raw?: unknown; rawText?: unknown }).raw ?? (error as { rawText?: unknown }).rawText;
+      const { raw, rawText } = error as { raw?: unknown; rawText?: unknown };
+      const output = raw ?? rawText;
       this.add(call.agent, 0, 0);
       this.trace.record({
-        kind: "model-call",
-        agent: call.agent,
-        at,
-        messages,
-        schema: call.schemaName,
-        output: typeof raw === "string" ? raw : "",
+        ...record,
+        output: typeof output === "string" ? output : "",
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         promptTokens: 0,
         completionTokens: 0,
