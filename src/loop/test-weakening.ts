@@ -33,52 +33,46 @@ function firstLine(lines: { text: string; newLine: number }[], pattern: RegExp):
  */
 export function detectTestWeakening(diff: string, attempt: number): Finding[] {
   const findings: Finding[] = [];
+  const block = (file: string, line: number, explanation: string, suggestion: string) =>
+    findings.push({ file, line, severity: "blocking", explanation, suggestion, attempt });
   for (const file of parseUnifiedDiff(diff)) {
     const path = file.newPath ?? file.oldPath ?? "";
     if (!isTestFile(file.oldPath ?? path) && !isTestFile(path)) continue;
     if (file.deleted) {
-      findings.push({
-        file: file.oldPath ?? path,
-        line: 1,
-        severity: "blocking",
-        explanation: "The change deletes this test file; tests must never be deleted to make a change pass.",
-        suggestion: "Restore the test file and fix the code instead.",
-        attempt,
-      });
+      block(
+        file.oldPath ?? path,
+        1,
+        "The change deletes this test file; tests must never be deleted to make a change pass.",
+        "Restore the test file and fix the code instead.",
+      );
       continue;
     }
     const removedTests = count(file.removed, TEST_DECLARATION) - count(file.addedLines, TEST_DECLARATION);
     if (removedTests > 0) {
-      findings.push({
-        file: path,
-        line: firstLine(file.removed, TEST_DECLARATION),
-        severity: "blocking",
-        explanation: `The change removes ${removedTests} test function(s) from this file.`,
-        suggestion: "Keep the existing tests; make the code satisfy them.",
-        attempt,
-      });
+      block(
+        path,
+        firstLine(file.removed, TEST_DECLARATION),
+        `The change removes ${removedTests} test function(s) from this file.`,
+        "Keep the existing tests; make the code satisfy them.",
+      );
     }
     const removedAsserts = count(file.removed, ASSERTION) - count(file.addedLines, ASSERTION);
     if (removedAsserts > 0) {
-      findings.push({
-        file: path,
-        line: firstLine(file.removed, ASSERTION),
-        severity: "blocking",
-        explanation: `The change removes ${removedAsserts} assertion(s) from this test file (more removed than added).`,
-        suggestion: "Restore the assertions; fix the code so they hold.",
-        attempt,
-      });
+      block(
+        path,
+        firstLine(file.removed, ASSERTION),
+        `The change removes ${removedAsserts} assertion(s) from this test file (more removed than added).`,
+        "Restore the assertions; fix the code so they hold.",
+      );
     }
     const skips = file.addedLines.filter((line) => SKIP_MARKER.test(line.text));
     if (skips.length > 0) {
-      findings.push({
-        file: path,
-        line: skips[0]?.newLine ?? 1,
-        severity: "blocking",
-        explanation: `The change adds ${skips.length} skip/xfail marker(s) to tests.`,
-        suggestion: "Remove the skip markers and make the tests pass.",
-        attempt,
-      });
+      block(
+        path,
+        skips[0]?.newLine ?? 1,
+        `The change adds ${skips.length} skip/xfail marker(s) to tests.`,
+        "Remove the skip markers and make the tests pass.",
+      );
     }
   }
   return findings;
