@@ -7,18 +7,14 @@ import { RunConfig } from "../../src/config/run-config.js";
 import { LlamaCppModel } from "../../src/llm/llama-cpp-model.js";
 import { runFix } from "../../src/loop/run-fix.js";
 import { describeIfAvailable, testModelPath } from "../helpers/requirements.js";
-import {
-  dockerLoopAvailable,
-  jobContainers,
-  LOOP_SANDBOX_IMAGE,
-  realDeps,
-} from "../integration/loop/docker-loop-env.js";
+import { jobContainers, realDeps } from "../integration/loop/docker-loop-env.js";
+import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, ISSUE } from "../unit/loop/fixtures/buggy-python-repo.js";
 
 const modelPath = testModelPath();
 const describeModel = describeIfAvailable(
-  modelPath !== undefined && (await dockerLoopAvailable()),
-  `a GGUF model at TANUKI_TEST_MODEL and a Docker engine with the ${LOOP_SANDBOX_IMAGE} image`,
+  modelPath !== undefined && (await sandboxAvailable()),
+  `a GGUF model at TANUKI_TEST_MODEL and a Docker engine with the ${TEST_SANDBOX_IMAGE} image`,
 );
 
 /** Wall-clock budget of the run, ms. */
@@ -53,7 +49,7 @@ describeModel("runFix with a real GGUF model (node-llama-cpp), real git and real
     const config = RunConfig.parse({
       budgets: { maxAttempts: 2, wallClockMs: WALL_CLOCK_MS, maxTokens: 200_000 },
       planCandidates: 2,
-      sandbox: { image: LOOP_SANDBOX_IMAGE },
+      sandbox: { image: TEST_SANDBOX_IMAGE },
     });
     const started = performance.now();
 

@@ -9,19 +9,19 @@ import { REVIEW_JOB_LABEL } from "../../../src/compose/review-change-job.js";
 import { RunConfig } from "../../../src/config/run-config.js";
 import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
+import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
-import { dockerLoopAvailable, LOOP_SANDBOX_IMAGE } from "../loop/docker-loop-env.js";
 
 const describeDocker = describeIfAvailable(
-  await dockerLoopAvailable(),
-  `a Docker engine and the ${LOOP_SANDBOX_IMAGE} image (npm run sandbox:image)`,
+  await sandboxAvailable(),
+  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
 );
 
 const config = RunConfig.parse({
   budgets: { maxAttempts: 2 },
   planCandidates: 1,
-  sandbox: { image: LOOP_SANDBOX_IMAGE },
+  sandbox: { image: TEST_SANDBOX_IMAGE },
 });
 
 describeDocker("the real JobRunner (scripted model, real git and Docker sandbox)", () => {

@@ -9,21 +9,6 @@ import { DockerSandboxProvider } from "../../../src/sandbox/docker-sandbox.js";
 import { GitWorkspaceProvider } from "../../../src/workspace/git-workspace.js";
 import { MemoryTrace } from "../../helpers/memory-trace.js";
 
-/** Image the loop tests run: `TANUKI_SANDBOX_IMAGE` or the default built by `npm run sandbox:image`. */
-export const LOOP_SANDBOX_IMAGE = process.env.TANUKI_SANDBOX_IMAGE ?? "tanuki-sandbox:latest";
-
-/** True when a Docker engine answers and the sandbox image is present. */
-export async function dockerLoopAvailable(): Promise<boolean> {
-  try {
-    const docker = new Dockerode();
-    await docker.ping();
-    await docker.getImage(LOOP_SANDBOX_IMAGE).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Containers (running or not) carrying this job's label. */
 export async function jobContainers(jobId: string): Promise<Dockerode.ContainerInfo[]> {
   return new Dockerode().listContainers({ all: true, filters: { label: [`${JOB_LABEL}=${jobId}`] } });

@@ -7,17 +7,18 @@ import { RunConfig } from "../../../src/config/run-config.js";
 import { runFix } from "../../../src/loop/run-fix.js";
 import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
+import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
-import { dockerLoopAvailable, jobContainers, LOOP_SANDBOX_IMAGE, realDeps } from "./docker-loop-env.js";
+import { jobContainers, realDeps } from "./docker-loop-env.js";
 
 const describeDocker = describeIfAvailable(
-  await dockerLoopAvailable(),
-  `a Docker engine and the ${LOOP_SANDBOX_IMAGE} image (npm run sandbox:image)`,
+  await sandboxAvailable(),
+  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
 );
 
 const config = (maxAttempts: number) =>
-  RunConfig.parse({ budgets: { maxAttempts }, planCandidates: 2, sandbox: { image: LOOP_SANDBOX_IMAGE } });
+  RunConfig.parse({ budgets: { maxAttempts }, planCandidates: 2, sandbox: { image: TEST_SANDBOX_IMAGE } });
 
 describeDocker("runFix on a real repository with the real Docker sandbox (scripted model)", () => {
   let repo: string;
