@@ -1,55 +1,51 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ActionFiles, actionEnv, actionFiles, runNode } from "../../helpers/action-env.js";
-import { GitHubMockServer } from "../../helpers/action-github-server.js";
+import { type ActionFixture, startActionFixture } from "../../helpers/action-fixture.js";
+import type { GitHubMockServer } from "../../helpers/action-github-server.js";
 import { workflowDispatch } from "../../helpers/action-payloads.js";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
+import { bodyText } from "../../helpers/app-fixture.js";
+import type { BareRemote } from "../../helpers/app-git.js";
+import { configPath, repoPath } from "../../helpers/app-intake-mocks.js";
 
-/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
-function textOf(call: { body: unknown } | undefined): string {
-  return (call?.body as { body?: string } | undefined)?.body ?? "";
-}
-
-const repo = (path: string) => `/repos/acme/widgets${path}`;
 const JOB_ID = "acme-widgets-7-fix-issue-0a1b2c3d";
 
 describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
+  let fixture: ActionFixture;
   let remote: BareRemote;
   let github: GitHubMockServer;
   let files: ActionFiles;
   let baseSha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
-    baseSha = remote.branchSha("main") as string;
-    github = await GitHubMockServer.start();
+    fixture = await startActionFixture({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
+    ({ remote, github, baseSha } = fixture);
   });
   afterEach(async () => {
-    await github.close();
-    remote.dispose();
+    await fixture.close();
     files?.dispose();
   });
 
   it("reports into the App's status comment and check run, gates on the requester, and opens the PR", async () => {
     github
-      .on("GET", repo("/check-runs/9001"), 200, {
+      .on("GET", repoPath("/check-runs/9001"), 200, {
         id: 9001,
         status: "queued",
         conclusion: null,
         html_url: "https://github.com/acme/widgets/runs/9001",
       })
-      .on("GET", repo("/issues/7"), 200, {
+      .on("GET", repoPath("/issues/7"), 200, {
         number: 7,
         title: "Crash when the widget list is empty",
         body: "Steps: open an empty list.",
         html_url: "https://github.com/acme/widgets/issues/7",
         labels: [{ name: "tanuki" }],
       })
-      .on("GET", new RegExp(`^/repos/acme/widgets/contents/\\.github(%2F|/)tanuki\\.yml\\?ref=${baseSha}$`), 404, {})
-      .on("GET", repo("/collaborators/alice/permission"), 200, { permission: "write", role_name: "write" })
-      .on("PATCH", repo("/check-runs/9001"), 200, { id: 9001 }, 2)
-      .on("PATCH", repo("/issues/comments/5001"), 200, { id: 5001 }, 2)
-      .on("POST", repo("/pulls"), 201, { number: 13, html_url: "https://github.com/acme/widgets/pull/13" })
-      .on("POST", repo("/pulls/13/requested_reviewers"), 201, {});
+      .on("GET", configPath(baseSha), 404, {})
+      .on("GET", repoPath("/collaborators/alice/permission"), 200, { permission: "write", role_name: "write" })
+      .on("PATCH", repoPath("/check-runs/9001"), 200, { id: 9001 }, 2)
+      .on("PATCH", repoPath("/issues/comments/5001"), 200, { id: 5001 }, 2)
+      .on("POST", repoPath("/pulls"), 201, { number: 13, html_url: "https://github.com/acme/widgets/pull/13" })
+      .on("POST", repoPath("/pulls/13/requested_reviewers"), 201, {});
     files = actionFiles(
       workflowDispatch({
         "job-id": JOB_ID,
@@ -74,21 +70,21 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
     const run = await runNode("test/helpers/action-scripted-entry.ts", env);
     expect(run.code, run.stderr).toBe(0);
     github.assertDone();
-    expect(github.find("POST", repo("/check-runs"))).toHaveLength(0);
+    expect(github.find("POST", repoPath("/check-runs"))).toHaveLength(0);
     expect(github.find("POST", /comments$/)).toHaveLength(0);
 
-    const [started, finished] = github.find("PATCH", repo("/check-runs/9001"));
+    const [started, finished] = github.find("PATCH", repoPath("/check-runs/9001"));
     expect(started?.body).toMatchObject({ status: "in_progress" });
     expect(finished?.body).toMatchObject({ conclusion: "success" });
     const [running, final] = github
-      .find("PATCH", repo("/issues/comments/5001"))
+      .find("PATCH", repoPath("/issues/comments/5001"))
       .map((c) => (c.body as { body: string }).body);
     expect(running).toContain("running");
     expect(running).toContain("Running on the self-hosted runner `gpu-runner-1`");
     expect(running).toContain("https://github.com/acme/widgets/actions/runs/4242");
     expect(running).toContain(`<!-- tanuki-status ${JOB_ID} -->`);
     expect(final).toContain("[#13](https://github.com/acme/widgets/pull/13)");
-    expect(github.find("POST", repo("/pulls"))[0]?.body).toMatchObject({ base: "main", draft: false });
+    expect(github.find("POST", repoPath("/pulls"))[0]?.body).toMatchObject({ base: "main", draft: false });
     expect(remote.show("tanuki/issue-7-crash-when-the-widget-list-is-empty", "src/list.js")).toContain("xs[0]?.name");
 
     const outputs = files.outputs();
@@ -101,16 +97,16 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
 
   it("refuses a dispatched job whose requester lacks permission, on the App's comment and check run", async () => {
     github
-      .on("GET", repo("/check-runs/9001"), 200, {
+      .on("GET", repoPath("/check-runs/9001"), 200, {
         id: 9001,
         status: "queued",
         html_url: "https://github.com/acme/widgets/runs/9001",
       })
-      .on("GET", repo("/issues/7"), 200, { number: 7, title: "t", body: "", html_url: "h", labels: [] })
+      .on("GET", repoPath("/issues/7"), 200, { number: 7, title: "t", body: "", html_url: "h", labels: [] })
       .on("GET", /contents/, 404, {})
-      .on("GET", repo("/collaborators/mallory/permission"), 200, { permission: "read", role_name: "read" })
-      .on("PATCH", repo("/issues/comments/5001"), 200, { id: 5001 })
-      .on("PATCH", repo("/check-runs/9001"), 200, { id: 9001 });
+      .on("GET", repoPath("/collaborators/mallory/permission"), 200, { permission: "read", role_name: "read" })
+      .on("PATCH", repoPath("/issues/comments/5001"), 200, { id: 5001 })
+      .on("PATCH", repoPath("/check-runs/9001"), 200, { id: 9001 });
     files = actionFiles(
       workflowDispatch({
         "job-id": JOB_ID,
@@ -131,8 +127,8 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
     expect(run.code, run.stderr).toBe(0);
     github.assertDone();
     expect(files.outputs().status).toBe("refused");
-    const comment = textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]);
+    const comment = bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("@mallory");
-    expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
+    expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
   });
 });

@@ -1,24 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type ActionFiles, actionEnv, actionFiles, runNode } from "../../helpers/action-env.js";
-import { GitHubMockServer } from "../../helpers/action-github-server.js";
+import { type ActionFixture, startActionFixture } from "../../helpers/action-fixture.js";
+import type { GitHubMockServer } from "../../helpers/action-github-server.js";
 import { actionIssueComment } from "../../helpers/action-payloads.js";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
-
-/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
-function textOf(call: { body: unknown } | undefined): string {
-  return (call?.body as { body?: string } | undefined)?.body ?? "";
-}
+import { bodyText } from "../../helpers/app-fixture.js";
+import type { BareRemote } from "../../helpers/app-git.js";
+import { configPath, repoPath } from "../../helpers/app-intake-mocks.js";
 
 const BRANCH = "tanuki/issue-7-crash-when-the-widget-list-is-empty";
-const repo = (path: string) => `/repos/acme/widgets${path}`;
 const SCRIPTED = "test/helpers/action-scripted-entry.ts";
 
 /** The calls of a `/tanuki fix` intake on issue 7: reaction, permission, default-branch SHA, config (absent). */
 function expectIntake(github: GitHubMockServer, sha: string, permission = "write") {
   github
-    .on("POST", repo("/issues/comments/1001/reactions"), 201, { id: 1, content: "eyes" })
-    .on("GET", repo("/collaborators/alice/permission"), 200, {
+    .on("POST", repoPath("/issues/comments/1001/reactions"), 201, { id: 1, content: "eyes" })
+    .on("GET", repoPath("/collaborators/alice/permission"), 200, {
       permission,
       role_name: permission,
       user: { login: "alice" },
@@ -27,7 +24,7 @@ function expectIntake(github: GitHubMockServer, sha: string, permission = "write
       ref: "refs/heads/main",
       object: { sha, type: "commit" },
     })
-    .on("GET", new RegExp(`^/repos/acme/widgets/contents/\\.github(%2F|/)tanuki\\.yml\\?ref=${sha}$`), 404, {
+    .on("GET", configPath(sha), 404, {
       message: "Not Found",
     });
 }
@@ -35,30 +32,29 @@ function expectIntake(github: GitHubMockServer, sha: string, permission = "write
 /** The check run and status comment a job creates, and their final edits. */
 function expectReporting(github: GitHubMockServer) {
   github
-    .on("POST", repo("/issues/7/labels"), 200, [{ name: "tanuki" }])
-    .on("POST", repo("/check-runs"), 201, { id: 9001, html_url: "https://github.com/acme/widgets/runs/9001" })
-    .on("POST", repo("/issues/7/comments"), 201, {
+    .on("POST", repoPath("/issues/7/labels"), 200, [{ name: "tanuki" }])
+    .on("POST", repoPath("/check-runs"), 201, { id: 9001, html_url: "https://github.com/acme/widgets/runs/9001" })
+    .on("POST", repoPath("/issues/7/comments"), 201, {
       id: 5001,
       html_url: "https://github.com/acme/widgets/issues/7#c5001",
     })
-    .on("PATCH", repo("/check-runs/9001"), 200, { id: 9001 })
-    .on("PATCH", repo("/issues/comments/5001"), 200, { id: 5001 });
+    .on("PATCH", repoPath("/check-runs/9001"), 200, { id: 9001 })
+    .on("PATCH", repoPath("/issues/comments/5001"), 200, { id: 5001 });
 }
 
 describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)", () => {
+  let fixture: ActionFixture;
   let remote: BareRemote;
   let github: GitHubMockServer;
   let files: ActionFiles;
   let baseSha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
-    baseSha = remote.branchSha("main") as string;
-    github = await GitHubMockServer.start();
+    fixture = await startActionFixture({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
+    ({ remote, github, baseSha } = fixture);
   });
   afterEach(async () => {
-    await github.close();
-    remote.dispose();
+    await fixture.close();
     files?.dispose();
   });
 
@@ -66,8 +62,8 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     expectIntake(github, baseSha);
     expectReporting(github);
     github
-      .on("POST", repo("/pulls"), 201, { number: 13, html_url: "https://github.com/acme/widgets/pull/13" })
-      .on("POST", repo("/pulls/13/requested_reviewers"), 201, {});
+      .on("POST", repoPath("/pulls"), 201, { number: 13, html_url: "https://github.com/acme/widgets/pull/13" })
+      .on("POST", repoPath("/pulls/13/requested_reviewers"), 201, {});
     files = actionFiles(actionIssueComment({ body: "/tanuki fix keep the public API" }));
     const env = actionEnv(files, {
       event: "issue_comment",
@@ -82,7 +78,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     github.assertDone();
 
     expect(github.calls[0]?.headers.authorization).toBe("token ghs_action_token");
-    expect(github.find("POST", repo("/pulls"))[0]?.body).toEqual({
+    expect(github.find("POST", repoPath("/pulls"))[0]?.body).toEqual({
       title: "Fix crash on empty widget list",
       body: "## Summary\nGuard the empty list.\n\nFixes #7",
       head: BRANCH,
@@ -90,9 +86,9 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
       draft: false,
     });
     expect(remote.show(BRANCH, "src/list.js")).toContain("xs[0]?.name");
-    expect(github.find("POST", repo("/check-runs"))[0]?.body).toMatchObject({ name: "Tanuki", head_sha: baseSha });
-    expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "success" });
-    const final = { body: textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]) };
+    expect(github.find("POST", repoPath("/check-runs"))[0]?.body).toMatchObject({ name: "Tanuki", head_sha: baseSha });
+    expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "success" });
+    const final = { body: bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]) };
     expect(final.body).toContain("[#13](https://github.com/acme/widgets/pull/13)");
 
     const outputs = files.outputs();
@@ -122,10 +118,10 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     const run = await runNode(SCRIPTED, env);
     expect(run.code, run.stderr + run.stdout).toBe(1);
     github.assertDone();
-    expect(github.find("POST", repo("/pulls"))).toHaveLength(0);
+    expect(github.find("POST", repoPath("/pulls"))).toHaveLength(0);
     expect(remote.branchSha(BRANCH)).toBeUndefined();
-    expect(github.find("PATCH", repo("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
-    const final = { body: textOf(github.find("PATCH", repo("/issues/comments/5001"))[0]) };
+    expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
+    const final = { body: bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]) };
     expect(final.body).toMatch(/failed/);
     expect(final.body).toContain("attempt 1: 0 edit(s): tests still fail");
 
@@ -138,7 +134,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
 
   it("refuses a command from a user without write permission (the real entry, which then loads no engine)", async () => {
     expectIntake(github, baseSha, "read");
-    github.on("POST", repo("/issues/7/comments"), 201, {
+    github.on("POST", repoPath("/issues/7/comments"), 201, {
       id: 5002,
       html_url: "https://github.com/acme/widgets/issues/7#c5002",
     });
@@ -152,9 +148,9 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     const run = await runNode("src/action/main.ts", env);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     github.assertDone();
-    const reply = { body: textOf(github.find("POST", repo("/issues/7/comments"))[0]) };
+    const reply = { body: bodyText(github.find("POST", repoPath("/issues/7/comments"))[0]) };
     expect(reply.body).toContain("only takes requests from people with `write` permission");
-    expect(github.find("POST", repo("/check-runs"))).toHaveLength(0);
+    expect(github.find("POST", repoPath("/check-runs"))).toHaveLength(0);
     const outputs = files.outputs();
     expect(outputs.status).toBe("refused");
     expect(outputs["pr-url"]).toBeUndefined();

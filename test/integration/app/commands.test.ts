@@ -1,30 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
-import { GitHubMock } from "../../helpers/app-github-mock.js";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
+import { type AppFixture, bodyText, startAppFixture } from "../../helpers/app-fixture.js";
+import type { GitHubMock } from "../../helpers/app-github-mock.js";
+import type { AppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated } from "../../helpers/app-payloads.js";
 import { untilAborted } from "../../helpers/app-scripted-runner.js";
 
-const bodyOf = (call: { body: unknown } | undefined) => (call?.body as { body: string } | undefined)?.body ?? "";
-
 describe("commands, permissions and deliveries", () => {
-  let remote: BareRemote;
+  let fixture: AppFixture;
   let github: GitHubMock;
   let h: AppHarness;
   let sha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "README.md": "widgets\n" });
-    sha = remote.branchSha("main") as string;
-    github = new GitHubMock();
-    h = await startAppHarness({ remoteUrl: remote.url });
+    fixture = await startAppFixture({ "README.md": "widgets\n" });
+    ({ github, h, baseSha: sha } = fixture);
   });
-  afterEach(async () => {
-    await h.close();
-    github.dispose();
-    remote.dispose();
-  });
+  afterEach(() => fixture.close());
 
   it("answers an unauthorized commenter once, politely, and runs nothing", async () => {
     mockIssueIntake(github, { sha, permission: "read" });
@@ -32,7 +24,7 @@ describe("commands, permissions and deliveries", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    expect(bodyOf(github.find("POST", repoPath("/issues/7/comments"))[0])).toMatch(/@alice.*`write` permission/s);
+    expect(bodyText(github.find("POST", repoPath("/issues/7/comments"))[0])).toMatch(/@alice.*`write` permission/s);
     expect(h.runner.calls.fix).toHaveLength(0);
   });
 
@@ -42,7 +34,7 @@ describe("commands, permissions and deliveries", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki help" }));
     await h.app.idle();
     github.assertDone();
-    expect(bodyOf(github.calls.at(-1))).toContain("/tanuki fix [instructions]");
+    expect(bodyText(github.calls.at(-1))).toContain("/tanuki fix [instructions]");
   });
 
   it("ignores bots, Tanuki itself included, without a single API call", async () => {
@@ -98,7 +90,7 @@ describe("commands, permissions and deliveries", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "Hey\n  /tanuki dance now\n" }));
     await h.app.idle();
     github.assertDone();
-    const reply = bodyOf(github.find("POST", repoPath("/issues/7/comments"))[0]);
+    const reply = bodyText(github.find("POST", repoPath("/issues/7/comments"))[0]);
     expect(reply).toContain("I don't know the command `dance`");
     expect(reply).toContain("/tanuki cancel");
   });
@@ -114,7 +106,7 @@ describe("commands, permissions and deliveries", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    const comment = bodyOf(github.find("POST", repoPath("/issues/7/comments"))[0]);
+    const comment = bodyText(github.find("POST", repoPath("/issues/7/comments"))[0]);
     expect(comment).toContain("`budgets.maxAttempts: Too small: expected number to be >=1`");
     expect(comment).toContain('`autoReview: Unrecognized key: "skipDraft"`');
     expect(comment).toContain("https://github.com/acme/widgets/runs/77");
@@ -157,9 +149,9 @@ describe("commands, permissions and deliveries", () => {
     await h.app.idle();
     github.assertDone();
 
-    const comments = github.find("POST", repoPath("/issues/7/comments")).map(bodyOf);
+    const comments = github.find("POST", repoPath("/issues/7/comments")).map(bodyText);
     expect(comments[1]).toContain("already running");
-    const final = bodyOf(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
+    const final = bodyText(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
     expect(final).toMatch(/cancelled/);
     expect(final).toContain("cancelled by @alice");
     expect(

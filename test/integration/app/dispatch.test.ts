@@ -1,16 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DispatchSettings } from "../../../src/app/dispatch/job-dispatcher.js";
 import { webhookExamples } from "../../fixtures/index.js";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
-import { GitHubMock } from "../../helpers/app-github-mock.js";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
+import { type AppFixture, bodyText, startAppFixture } from "../../helpers/app-fixture.js";
+import type { GitHubMock } from "../../helpers/app-github-mock.js";
+import type { AppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated, REPO } from "../../helpers/app-payloads.js";
-
-/** The `body` field of a recorded request (a comment's Markdown); empty when absent. */
-function textOf(call: { body: unknown } | undefined): string {
-  return (call?.body as { body?: string } | undefined)?.body ?? "";
-}
 
 const MINUTE = 60_000;
 const DISPATCH = repoPath("/actions/workflows/tanuki.yml/dispatches");
@@ -58,24 +53,21 @@ async function until(done: () => boolean, ms = 5_000): Promise<void> {
 }
 
 describe("dispatch mode: the App starts jobs on the Actions runners", () => {
-  let remote: BareRemote;
+  let fixture: AppFixture;
   let github: GitHubMock;
   let h: AppHarness;
   let baseSha: string;
   let now: number;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
-    baseSha = remote.branchSha("main") as string;
-    github = new GitHubMock();
     now = Date.parse("2026-11-21T10:00:00Z");
-    h = await startAppHarness({ remoteUrl: remote.url, dispatch: SETTINGS, clock: { now: () => now } });
+    fixture = await startAppFixture(
+      { "src/list.js": "export const first = (xs) => xs[0].name;\n" },
+      { dispatch: SETTINGS, clock: { now: () => now } },
+    );
+    ({ github, h, baseSha } = fixture);
   });
-  afterEach(async () => {
-    await h.close();
-    github.dispose();
-    remote.dispose();
-  });
+  afterEach(() => fixture.close());
 
   it("does the fast part, dispatches the workflow with the job's inputs, and reports a job no runner takes", async () => {
     mockIssueIntake(github, { sha: baseSha });
@@ -90,7 +82,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     await h.app.idle();
 
     const [dispatch] = github.find("POST", DISPATCH);
-    const statusBody = textOf(github.find("POST", repoPath("/issues/7/comments"))[0]);
+    const statusBody = bodyText(github.find("POST", repoPath("/issues/7/comments"))[0]);
     const jobId = /<!-- tanuki-status (\S+) -->/.exec(statusBody)?.[1];
     expect(jobId).toMatch(/^acme-widgets-7-fix-issue-/);
     expect(dispatch?.body).toEqual({
@@ -126,7 +118,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     now += 31 * MINUTE;
     await until(() => github.find("PATCH", repoPath("/check-runs/9001")).length > 0);
     github.assertDone();
-    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
+    const comment = bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("No self-hosted runner took this job within 30m 00s");
     expect(comment).toContain("https://github.com/acme/widgets/actions/runs/777");
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
@@ -158,7 +150,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     expect(res.status).toBe(200);
     await h.app.idle();
     github.assertDone();
-    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
+    const comment = bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("ended (failure) before Tanuki reported a result");
     expect(comment).toContain("https://github.com/acme/widgets/actions/runs/888");
     expect(await h.store.getJob(job?.id as string)).toMatchObject({ state: "failed", dispatch: { runId: 888 } });
@@ -198,7 +190,7 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    const comment = textOf(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
+    const comment = bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("could not start the job on the self-hosted runners");
     expect(comment).toContain("404");
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });

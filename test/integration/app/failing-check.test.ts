@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BareRemote, createBareRemote, git } from "../../helpers/app-git.js";
-import { GitHubMock } from "../../helpers/app-github-mock.js";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
+import { type AppFixture, startAppFixture } from "../../helpers/app-fixture.js";
+import { type BareRemote, git } from "../../helpers/app-git.js";
+import type { GitHubMock } from "../../helpers/app-github-mock.js";
+import type { AppHarness } from "../../helpers/app-harness.js";
 import { configPath, repoPath } from "../../helpers/app-intake-mocks.js";
 import { checkRunFailed, workflowRunFailed } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult } from "../../helpers/app-scripted-runner.js";
@@ -16,22 +17,17 @@ const RCA = {
 };
 
 describe("failing checks on pull requests", () => {
+  let fixture: AppFixture;
   let remote: BareRemote;
   let github: GitHubMock;
   let h: AppHarness;
   let baseSha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/calc.js": "export const add = (a, b) => a + b;\n" });
-    baseSha = remote.branchSha("main") as string;
-    github = new GitHubMock();
-    h = await startAppHarness({ remoteUrl: remote.url });
+    fixture = await startAppFixture({ "src/calc.js": "export const add = (a, b) => a + b;\n" });
+    ({ remote, github, h, baseSha } = fixture);
   });
-  afterEach(async () => {
-    await h.close();
-    github.dispose();
-    remote.dispose();
-  });
+  afterEach(() => fixture.close());
 
   function mockCheckJob() {
     github

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
-import { GitHubMock } from "../../helpers/app-github-mock.js";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
+import { type AppFixture, startAppFixture } from "../../helpers/app-fixture.js";
+import type { BareRemote } from "../../helpers/app-git.js";
+import type { GitHubMock } from "../../helpers/app-github-mock.js";
+import type { AppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated, issuesLabeled } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult } from "../../helpers/app-scripted-runner.js";
@@ -11,22 +12,17 @@ import { commitOnBranch, runResult } from "../../helpers/app-scripted-runner.js"
 const BRANCH = "tanuki/issue-7-crash-when-the-widget-list-is-empty";
 
 describe("/tanuki fix on an issue", () => {
+  let fixture: AppFixture;
   let remote: BareRemote;
   let github: GitHubMock;
   let h: AppHarness;
   let baseSha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
-    baseSha = remote.branchSha("main") as string;
-    github = new GitHubMock();
-    h = await startAppHarness({ remoteUrl: remote.url });
+    fixture = await startAppFixture({ "src/list.js": "export const first = (xs) => xs[0].name;\n" });
+    ({ remote, github, h, baseSha } = fixture);
   });
-  afterEach(async () => {
-    await h.close();
-    github.dispose();
-    remote.dispose();
-  });
+  afterEach(() => fixture.close());
 
   it("reacts, reports progress, pushes the branch from the pinned SHA and opens the PR with the engine's body", async () => {
     mockIssueIntake(github, { sha: baseSha });

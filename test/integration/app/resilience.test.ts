@@ -2,14 +2,13 @@ import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bodyText } from "../../helpers/app-fixture.js";
 import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
 import { GitHubMock } from "../../helpers/app-github-mock.js";
 import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, mockJobReporting, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated } from "../../helpers/app-payloads.js";
 import { commitOnBranch, runResult, untilAborted } from "../../helpers/app-scripted-runner.js";
-
-const bodyOf = (call: { body: unknown } | undefined) => (call?.body as { body: string } | undefined)?.body ?? "";
 
 describe("GitHub faults and restarts", () => {
   let remote: BareRemote;
@@ -69,7 +68,7 @@ describe("GitHub faults and restarts", () => {
     await h.deliver("issue_comment", issueCommentCreated({ body: "/tanuki fix" }));
     await h.app.idle();
     github.assertDone();
-    const final = bodyOf(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
+    const final = bodyText(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
     expect(final).toMatch(/failed/);
     expect(final).toContain("GitHub API POST pull request failed (422)");
     expect(
@@ -109,7 +108,7 @@ describe("GitHub faults and restarts", () => {
     github.assertDone();
 
     const after = github.calls.slice(patchesBefore);
-    const comment = bodyOf(after.find((c) => c.path === repoPath("/issues/comments/5001")));
+    const comment = bodyText(after.find((c) => c.path === repoPath("/issues/comments/5001")));
     expect(comment).toMatch(/interrupted/);
     expect(comment).toContain("Tanuki restarted while this job was queued or running");
     const check = after.find((c) => c.path === repoPath("/check-runs/9001"))?.body as {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BareRemote, createBareRemote } from "../../helpers/app-git.js";
-import { GitHubMock } from "../../helpers/app-github-mock.js";
-import { type AppHarness, startAppHarness } from "../../helpers/app-harness.js";
+import { type AppFixture, startAppFixture } from "../../helpers/app-fixture.js";
+import type { BareRemote } from "../../helpers/app-git.js";
+import type { GitHubMock } from "../../helpers/app-github-mock.js";
+import type { AppHarness } from "../../helpers/app-harness.js";
 import { configPath, repoPath } from "../../helpers/app-intake-mocks.js";
 import { pullRequestEvent } from "../../helpers/app-payloads.js";
 import { untilAborted } from "../../helpers/app-scripted-runner.js";
@@ -16,6 +17,7 @@ interface PostedReview {
 }
 
 describe("automatic pull request review", () => {
+  let fixture: AppFixture;
   let remote: BareRemote;
   let github: GitHubMock;
   let h: AppHarness;
@@ -23,21 +25,15 @@ describe("automatic pull request review", () => {
   let headSha: string;
 
   beforeEach(async () => {
-    remote = createBareRemote({ "src/calc.js": CALC });
-    baseSha = remote.branchSha("main") as string;
+    fixture = await startAppFixture({ "src/calc.js": CALC });
+    ({ remote, github, h, baseSha } = fixture);
     headSha = remote.commit(
       { "src/calc.js": CALC.replace("return a / b;", "return b === 0 ? 0 : a / b;") },
       "guard",
       "feature",
     );
-    github = new GitHubMock();
-    h = await startAppHarness({ remoteUrl: remote.url });
   });
-  afterEach(async () => {
-    await h.close();
-    github.dispose();
-    remote.dispose();
-  });
+  afterEach(() => fixture.close());
 
   function mockReviewIntake(checkRunIds: number[]) {
     let next = 0;
