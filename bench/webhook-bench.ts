@@ -10,20 +10,13 @@
  *
  * Run alone: `npx tsx bench/webhook-bench.ts [deliveries]`.
  */
-import { execFileSync } from "node:child_process";
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pino from "pino";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import { FileJobStore } from "../src/app/file-job-store.js";
-import { tanukiApp } from "../src/app/index.js";
-import type { JobRunner } from "../src/app/job-runner.js";
-import { defaultRunConfig } from "../src/config/run-config.js";
+import { createBareRemote } from "../test/helpers/app-git.js";
+import { startAppHarness } from "../test/helpers/app-harness.js";
+import { issueCommentCreated, REPO } from "../test/helpers/app-payloads.js";
+import { runResult, ScriptedJobRunner } from "../test/helpers/app-scripted-runner.js";
 
 /** Options of {@link benchWebhooks}. */
 export interface WebhookBenchOptions {
@@ -33,9 +26,8 @@ export interface WebhookBenchOptions {
   throttledDeliveries?: number;
 }
 
-const SECRET = "bench-secret";
-const OWNER = "acme";
-const REPO = "widgets";
+/** Comment ids are `COMMENT_ID_BASE + issue number`, so a reaction's path tells which delivery it answers. */
+const COMMENT_ID_BASE = 10_000;
 
 /**
  * Run the benchmark.
@@ -44,93 +36,69 @@ const REPO = "widgets";
 export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<Record<string, unknown>> {
   const deliveries = options.deliveries ?? 100;
   const throttled = options.throttledDeliveries ?? 3;
-  const root = mkdtempSync(join(tmpdir(), "tanuki-webhook-bench-"));
+  const remote = createBareRemote({ "README.md": "bench\n" });
   try {
-    const remote = createRemote(root);
-    const unthrottled = await scenario({ root, remote, deliveries, throttle: false });
+    const sha = remote.branchSha("main") as string;
+    const unthrottled = await scenario({ remoteUrl: remote.url, sha, deliveries, throttle: false });
     const withThrottling =
-      throttled > 0 ? await scenario({ root, remote, deliveries: throttled, throttle: true }) : undefined;
+      throttled > 0 ? await scenario({ remoteUrl: remote.url, sha, deliveries: throttled, throttle: true }) : undefined;
     return {
       deliveries,
       unthrottled,
       ...(withThrottling ? { throttled: { deliveries: throttled, ...withThrottling } } : {}),
     };
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    remote.dispose();
   }
 }
 
 interface ScenarioOptions {
-  root: string;
-  remote: { url: string; sha: string };
+  remoteUrl: string;
+  /** Tip of the remote's `main`, answered for the default branch. */
+  sha: string;
   deliveries: number;
   throttle: boolean;
 }
 
 async function scenario(options: ScenarioOptions) {
-  const api = await startFakeGitHub(options.remote.sha);
-  const dataDir = mkdtempSync(join(options.root, "data-"));
-  const store = await FileJobStore.open(dataDir);
-  const runner: JobRunner = {
-    fix: async ({ task }) => notFixed(task.baseSha ?? ""),
-    review: async () => ({ findings: [], summary: "" }),
-    analyzeFailure: async () => ({ symptom: "", whys: [], rootCause: "", nextAttemptAdvice: "", attempt: 1 }),
-    fixFailure: async ({ task }) => notFixed(task.baseSha ?? ""),
-  };
-  const app = tanukiApp({
-    runner,
-    store,
-    settings: {
-      dataDir,
-      statusIntervalMs: 3_000,
-      runConfig: defaultRunConfig(),
-      concurrency: 2,
-      remoteUrl: () => options.remote.url,
-    },
+  const api = await startFakeGitHub(options.sha);
+  const notFixed = ({ task }: { task: { baseSha?: string } }) =>
+    runResult({ outcome: "not-fixed", reason: "benchmark runner", baseSha: task.baseSha ?? "" });
+  const runner = new ScriptedJobRunner({
+    fix: notFixed,
+    review: () => ({ findings: [], summary: "" }),
+    analyzeFailure: () => ({ symptom: "", whys: [], rootCause: "", nextAttemptAdvice: "", attempt: 1 }),
+    fixFailure: notFixed,
   });
-  const probot = new Probot({
-    appId: 1,
-    privateKey: generateKeyPairSync("rsa", { modulusLength: 2048 })
-      .privateKey.export({ type: "pkcs1", format: "pem" })
-      .toString(),
-    secret: SECRET,
+  const h = await startAppHarness({
+    remoteUrl: options.remoteUrl,
     baseUrl: api.url,
-    log: pino({ level: "silent" }),
-    Octokit: options.throttle
-      ? ProbotOctokit
-      : ProbotOctokit.defaults((o: object) => ({ ...o, throttle: { enabled: false }, retry: { enabled: false } })),
+    runner,
+    concurrency: 2,
+    statusIntervalMs: 3_000,
+    throttle: options.throttle,
   });
-  const middleware = await createNodeMiddleware(app, { probot });
-  const server = createServer((req, res) => void middleware(req, res, () => res.writeHead(404).end()));
-  await listen(server);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
 
   const sentAt = new Map<number, number>();
   const ackMs: number[] = [];
   await Promise.all(
     Array.from({ length: options.deliveries }, async (_, i) => {
       const issue = i + 1;
-      const body = JSON.stringify(commentPayload(issue));
+      const payload = issueCommentCreated({
+        body: "/tanuki fix",
+        number: issue,
+        commentId: COMMENT_ID_BASE + issue,
+        title: `Issue ${issue}`,
+      });
       const started = performance.now();
       sentAt.set(issue, started);
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": "issue_comment",
-          "x-github-delivery": randomUUID(),
-          "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`,
-        },
-        body,
-      });
-      await res.text();
+      const res = await h.deliver("issue_comment", payload);
       if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
       ackMs.push(performance.now() - started);
     }),
   );
-  await app.idle();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await store.close();
+  await h.app.idle();
+  await h.close();
   await api.close();
   const since = (times: Map<number, number>) => [...times].map(([issue, at]) => at - (sentAt.get(issue) ?? at));
   return {
@@ -138,46 +106,6 @@ async function scenario(options: ScenarioOptions) {
     eyesMs: stats(since(api.eyesAt)),
     firstStatusMs: stats(since(api.statusAt)),
     apiRequests: api.requests(),
-  };
-}
-
-function notFixed(baseSha: string) {
-  return {
-    taskId: "bench",
-    outcome: "not-fixed" as const,
-    reason: "benchmark runner",
-    baseSha,
-    attempts: [],
-    findings: [],
-    rcas: [],
-    filesChanged: [],
-    usage: { promptTokens: 0, completionTokens: 0, calls: 0, byAgent: {} },
-    timings: { totalMs: 0 },
-  };
-}
-
-function commentPayload(issue: number) {
-  const repository = {
-    id: 1,
-    name: REPO,
-    full_name: `${OWNER}/${REPO}`,
-    owner: { login: OWNER, id: 1, type: "Organization" },
-    clone_url: `https://github.com/${OWNER}/${REPO}.git`,
-    default_branch: "main",
-  };
-  return {
-    action: "created",
-    installation: { id: 1 },
-    repository,
-    sender: { login: "alice", id: 2, type: "User" },
-    issue: {
-      number: issue,
-      title: `Issue ${issue}`,
-      body: "It breaks.",
-      html_url: `https://github.com/${OWNER}/${REPO}/issues/${issue}`,
-      labels: [],
-    },
-    comment: { id: 10_000 + issue, body: "/tanuki fix", user: { login: "alice", id: 2, type: "User" } },
   };
 }
 
@@ -201,7 +129,7 @@ async function startFakeGitHub(sha: string) {
       return json(res, 201, { token: "ghs_bench", expires_at: new Date(Date.now() + 3_600_000).toISOString() });
     }
     if (method === "POST" && reaction) {
-      eyesAt.set(Number(reaction[1]) - 10_000, now);
+      eyesAt.set(Number(reaction[1]) - COMMENT_ID_BASE, now);
       return json(res, 201, { id: nextId++, content: "eyes" });
     }
     if (method === "GET" && /\/collaborators\/[^/]+\/permission$/.test(path)) {
@@ -212,7 +140,7 @@ async function startFakeGitHub(sha: string) {
     if (method === "POST" && /\/issues\/\d+\/labels$/.test(path)) return json(res, 200, []);
     if (method === "POST" && /\/check-runs$/.test(path)) {
       const id = nextId++;
-      return json(res, 201, { id, html_url: `https://github.com/${OWNER}/${REPO}/runs/${id}` });
+      return json(res, 201, { id, html_url: `https://github.com/${REPO.owner}/${REPO.repo}/runs/${id}` });
     }
     if (method === "POST" && comment) {
       if (!statusAt.has(Number(comment[1]))) statusAt.set(Number(comment[1]), now);
@@ -225,7 +153,7 @@ async function startFakeGitHub(sha: string) {
     req.resume();
     req.on("end", () => handle(req, res));
   });
-  await listen(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     eyesAt,
@@ -233,31 +161,6 @@ async function startFakeGitHub(sha: string) {
     requests: () => count,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-function createRemote(root: string): { url: string; sha: string } {
-  const env = {
-    ...process.env,
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_AUTHOR_NAME: "b",
-    GIT_AUTHOR_EMAIL: "b@b",
-    GIT_COMMITTER_NAME: "b",
-    GIT_COMMITTER_EMAIL: "b@b",
-  };
-  const git = (...args: string[]) =>
-    execFileSync("git", args, { env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
-  const bare = join(root, "remote.git");
-  const work = join(root, "work");
-  git("init", "--quiet", "--bare", "--initial-branch=main", bare);
-  git("-C", bare, "config", "uploadpack.allowReachableSHA1InWant", "true");
-  git("init", "--quiet", "--initial-branch=main", work);
-  git("-C", work, "commit", "--quiet", "--allow-empty", "-m", "initial");
-  git("-C", work, "push", "--quiet", bare, "main");
-  return { url: bare, sha: git("-C", work, "rev-parse", "HEAD") };
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 }
 
 function stats(values: number[]) {

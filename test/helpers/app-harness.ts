@@ -46,6 +46,8 @@ export interface AppHarnessOptions {
   runner?: ScriptedJobRunner;
   /** Dispatch mode: jobs go to the Actions runners through workflow_dispatch. */
   dispatch?: DispatchSettings;
+  /** Use Probot's Octokit as shipped, throttling and retries on (as against GitHub); `retryBaseMs` is ignored. Default false. */
+  throttle?: boolean;
 }
 
 /** A running app: Probot's real middleware on a real HTTP server on 127.0.0.1. */
@@ -81,7 +83,9 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
     log: pino({ level: process.env.TANUKI_TEST_LOG ?? "silent" }),
     baseUrl: options.baseUrl,
     // The function form is needed: Probot's own defaults win over a plain object (throttling stays on).
-    Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry, throttle: { enabled: false } })),
+    Octokit: options.throttle
+      ? ProbotOctokit
+      : ProbotOctokit.defaults((o: object) => ({ ...o, retry, throttle: { enabled: false } })),
   });
   const app = tanukiApp({
     runner,
