@@ -38,17 +38,18 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async getPermission(username: string): Promise<Permission> {
-    try {
-      const { data } = await this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.ref(), username });
-      const role = (data as { role_name?: string }).role_name;
-      const known = (value: string | undefined): value is Permission =>
-        value !== undefined && (PERMISSION_LEVELS as readonly string[]).includes(value);
-      if (known(role)) return role;
-      return known(data.permission) ? data.permission : "none";
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) return "none";
-      throw toGitHubError("GET collaborator permission", err);
-    }
+    const response = await this.call(
+      "GET collaborator permission",
+      () => this.octokit.rest.repos.getCollaboratorPermissionLevel({ ...this.ref(), username }),
+      { status: 404, value: undefined },
+    );
+    if (!response) return "none";
+    const { data } = response;
+    const role = (data as { role_name?: string }).role_name;
+    const known = (value: string | undefined): value is Permission =>
+      value !== undefined && (PERMISSION_LEVELS as readonly string[]).includes(value);
+    if (known(role)) return role;
+    return known(data.permission) ? data.permission : "none";
   }
 
   async getBranchSha(branch: string): Promise<string> {
@@ -59,18 +60,12 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async getFile(path: string, ref: string): Promise<string | undefined> {
-    try {
-      const { data } = await this.octokit.rest.repos.getContent({
-        ...this.ref(),
-        path,
-        ref,
-        mediaType: { format: "raw" },
-      });
-      return typeof data === "string" ? data : undefined;
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) return undefined;
-      throw toGitHubError("GET contents", err);
-    }
+    const response = await this.call(
+      "GET contents",
+      () => this.octokit.rest.repos.getContent({ ...this.ref(), path, ref, mediaType: { format: "raw" } }),
+      { status: 404, value: undefined },
+    );
+    return typeof response?.data === "string" ? response.data : undefined;
   }
 
   async createComment(issueNumber: number, body: string): Promise<{ id: number; url: string }> {
@@ -210,13 +205,12 @@ export class OctokitGitHub implements GitHubPort {
   }
 
   async cancelWorkflowRun(runId: number): Promise<void> {
-    try {
-      await this.octokit.rest.actions.cancelWorkflowRun({ ...this.ref(), run_id: runId });
-    } catch (err) {
-      // 409: the run has already finished; nothing to cancel.
-      if ((err as { status?: number }).status === 409) return;
-      throw toGitHubError("POST cancel workflow run", err);
-    }
+    // 409: the run has already finished; nothing to cancel.
+    await this.call(
+      "POST cancel workflow run",
+      () => this.octokit.rest.actions.cancelWorkflowRun({ ...this.ref(), run_id: runId }),
+      { status: 409, value: undefined },
+    );
   }
 
   async installationToken(): Promise<string> {
@@ -231,10 +225,19 @@ export class OctokitGitHub implements GitHubPort {
     return { owner: this.owner, repo: this.repo };
   }
 
-  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * `fn`'s answer; when GitHub answers `expected.status`, `expected.value` instead (an expected outcome, such as
+   * 404 for a file that is absent). Any other failure becomes a `GitHubError` naming `operation`.
+   */
+  private async call<T, F = never>(
+    operation: string,
+    fn: () => Promise<T>,
+    expected?: { status: number; value: F },
+  ): Promise<T | F> {
     try {
       return await fn();
     } catch (err) {
+      if (expected && (err as { status?: number }).status === expected.status) return expected.value;
       throw toGitHubError(operation, err);
     }
   }
