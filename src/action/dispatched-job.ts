@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { AppContext, RepoTarget } from "../app/app-context.js";
+import { type AppContext, isSameRepo, type RepoTarget } from "../app/app-context.js";
 import type { DispatchInputs } from "../app/dispatch/dispatch-inputs.js";
 import { type EventPayload, targetOf } from "../app/event-inputs.js";
-import { handleCommentCommand } from "../app/intake/comment-command.js";
+import { FORK_FIX_REFUSAL, handleCommentCommand } from "../app/intake/comment-command.js";
 import { handleFailingCheck } from "../app/intake/failing-check.js";
 import type { IntakeResult } from "../app/intake/intake-result.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "../app/intake/repo-config-at.js";
@@ -162,7 +162,7 @@ function jobFor(
     };
   }
   const pinned = { ...pr, headSha: sha };
-  const sameRepo = pr.headRepo === `${target.owner}/${target.repo}`;
+  const sameRepo = isSameRepo(target, pr);
   if (inputs.command === "review") {
     return {
       spec: { kind: "review", title: `Review of ${sha.slice(0, 7)}` },
@@ -182,7 +182,7 @@ function jobFor(
       }),
     };
   }
-  if (!sameRepo) return "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.";
+  if (!sameRepo) return FORK_FIX_REFUSAL;
   return {
     spec: { kind: "fix-pr", title: `Fix of #${pr.number}` },
     work: fixPrJob(ctx, { target, pr: pinned, instructions, requester, config }),
@@ -204,10 +204,15 @@ async function runByHand(
       throw new ConfigError("The `check` command needs a pull request number and the `check-name` input.");
     }
     const pr = await github.getPullRequest(inputs.number);
-    const sameRepo = pr.headRepo === `${target.owner}/${target.repo}`;
     return handleFailingCheck(ctx, {
       target,
-      pr: { number: pr.number, headSha: inputs.sha ?? pr.headSha, headRef: pr.headRef, baseSha: pr.baseSha, sameRepo },
+      pr: {
+        number: pr.number,
+        headSha: inputs.sha ?? pr.headSha,
+        headRef: pr.headRef,
+        baseSha: pr.baseSha,
+        sameRepo: isSameRepo(target, pr),
+      },
       check: { name, ...(inputs["check-job-id"] !== undefined ? { jobId: inputs["check-job-id"] } : {}) },
     });
   }

@@ -62,6 +62,11 @@ export function jobKey(target: { owner: string; repo: string }, number: number):
   return `${target.owner}/${target.repo}#${number}`;
 }
 
+/** True when the pull request's head branch is in `target` itself, not in a fork (Tanuki pushes only there). */
+export function isSameRepo(target: { owner: string; repo: string }, pr: { headRepo: string }): boolean {
+  return pr.headRepo === `${target.owner}/${target.repo}`;
+}
+
 /** The git URL to clone from and push to (without credentials). */
 export function remoteUrlOf(ctx: AppContext, target: RepoTarget): string {
   return ctx.settings.remoteUrl?.(target) ?? target.cloneUrl;

@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { GitHubPort } from "../../github/github-port.js";
 import { renderStatusComment } from "../../github/status-comment.js";
-import { type AppContext, jobKey, type RepoTarget } from "../app-context.js";
+import { type AppContext, isSameRepo, jobKey, type RepoTarget } from "../app-context.js";
 import { type Command, helpText } from "../commands.js";
 import { startedResult, startJob } from "../job-lifecycle.js";
 import { fixIssueJob } from "../jobs/fix-issue.js";
@@ -10,6 +10,9 @@ import { reviewPrJob } from "../jobs/review-pr.js";
 import { hasPermission } from "../permission.js";
 import type { IntakeResult } from "./intake-result.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";
+
+/** The answer to `/tanuki fix` on a pull request from a fork. */
+export const FORK_FIX_REFUSAL = "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.";
 
 /** A `/tanuki` command from a human, as the webhook describes it. */
 export interface CommentCommandInput {
@@ -140,21 +143,12 @@ async function startCommandJob(
     };
     return startedResult(await startJob(ctx, github, spec, job));
   }
-  if (pr.headRepo !== `${target.owner}/${target.repo}`) {
-    await github.createComment(
-      input.number,
-      "Tanuki cannot push to a fork: `/tanuki fix` works on branches of this repository.",
-    );
+  if (!isSameRepo(target, pr)) {
+    await github.createComment(input.number, FORK_FIX_REFUSAL);
     return { kind: "answered", reason: "fix on a fork's pull request" };
   }
-  const job = fixPrJob(ctx, {
-    target,
-    pr,
-    instructions: command.kind === "fix" ? command.instructions : undefined,
-    requester: input.user,
-    config,
-  });
   const instructions = command.kind === "fix" ? command.instructions : undefined;
+  const job = fixPrJob(ctx, { target, pr, instructions, requester: input.user, config });
   const spec = {
     ...base,
     kind: "fix-pr" as const,
