@@ -92,7 +92,7 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
 }
 
 /** What {@link fixAndPublish} needs: the repository and its config, the commit to start from, the task, where its result goes. */
-export interface FixJobInput {
+export interface FixAndPublishInput {
   target: RepoTarget;
   config: RepoConfig;
   /** Commit the fix starts from (the task's `baseSha`). */
@@ -107,7 +107,7 @@ export interface FixJobInput {
  *
  * @throws GitError / GitHubError when cloning, pushing or opening the pull request fails
  */
-export async function fixAndPublish(ctx: AppContext, args: JobArgs, input: FixJobInput): Promise<JobOutcome> {
+export async function fixAndPublish(ctx: AppContext, args: JobArgs, input: FixAndPublishInput): Promise<JobOutcome> {
   const { signal, github } = args;
   const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.sha);
   const result = await ctx.runner.fix({
