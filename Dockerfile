@@ -34,11 +34,12 @@ FROM ${BASE_IMAGE} AS deps
 ARG LLAMA_BINARIES=linux-x64,linux-x64-cuda,linux-x64-cuda-ext
 WORKDIR /app
 COPY package.json package-lock.json ./
-# node-llama-cpp's postinstall would test (or build) a binary; the App loads a prebuilt one at start instead.
+# No install scripts: node-llama-cpp's postinstall would test (or build) a binary, the App loads a prebuilt one at
+# start instead; and the package's own `prepare` (a TypeScript build) belongs to the build stage.
 ENV NODE_LLAMA_CPP_SKIP_DOWNLOAD=true
 RUN set -eux; \
-    npm ci --omit=dev --omit=optional --no-audit --no-fund \
-      || npm install --omit=dev --omit=optional --no-audit --no-fund; \
+    npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
+      || npm install --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund; \
     if [ "$LLAMA_BINARIES" != "none" ]; then \
       wanted="$(node -e 'const o = JSON.parse(require("node:fs").readFileSync("node_modules/node-llama-cpp/package.json", "utf8")).optionalDependencies; \
         const want = process.argv[1].split(",").map((s) => "@node-llama-cpp/" + s.trim()); \
