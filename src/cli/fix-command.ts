@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
+import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
 import { createLocalEngine, type LocalEngine } from "../compose/create-local-engine.js";
 import { readCliEnv } from "../config/cli-env.js";
 import { UsageError } from "../core/errors.js";
@@ -22,6 +23,8 @@ export interface FixCommandContext {
   signal?: AbortSignal;
   /** Builds the engine; defaults to the local one (node-llama-cpp + Docker). */
   createEngine?: typeof createLocalEngine;
+  /** Checks the sandbox (engine + image) before the model loads; defaults to {@link checkSandboxReady}. */
+  checkSandbox?: (image: string) => Promise<void>;
 }
 
 /**
@@ -29,7 +32,8 @@ export interface FixCommandContext {
  * `trace.jsonl` in the output folder, plus the branch `tanuki/<slug>` in the repository when there is a result.
  *
  * @returns the exit code (0 fixed, 1 not fixed)
- * @throws UsageError / ConfigError / ModelError / SandboxError for problems before the loop starts (exit code 2)
+ * @throws UsageError / ConfigError / SandboxError (engine or image missing, checked first) / ModelError for
+ *   problems before the loop starts (exit code 2)
  */
 export async function runFixCommand(repoArg: string, flags: FixFlags, context: FixCommandContext): Promise<number> {
   const env = readCliEnv(context.env);
@@ -49,6 +53,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
     issue,
     branchName: flags.branch,
   };
+  await (context.checkSandbox ?? checkSandboxReady)(config.sandbox.image);
   const engine: LocalEngine = await (context.createEngine ?? createLocalEngine)({
     model: flags.model ?? env.TANUKI_MODEL,
     modelDir: env.TANUKI_MODEL_DIR,

@@ -50,7 +50,7 @@ export class DockerSandboxProvider implements SandboxProvider {
   async create(options: SandboxOptions): Promise<Sandbox> {
     const { signal } = options;
     if (signal?.aborted) throw new CancelledError("sandbox creation cancelled");
-    await this.#requireImage(options.image);
+    await this.requireImage(options.image);
     const access = await prepareWorkspaceForSandbox(options.workspaceDir);
     if (signal?.aborted) throw new CancelledError("sandbox creation cancelled");
 
@@ -80,7 +80,11 @@ export class DockerSandboxProvider implements SandboxProvider {
     return sandbox;
   }
 
-  async #requireImage(image: string): Promise<void> {
+  /**
+   * Checks that the engine answers and `image` exists, so an entry point can fail fast, before loading a model.
+   * @throws SandboxError code `sandbox-image` (with the command that builds it) or `sandbox` (engine unreachable)
+   */
+  async requireImage(image: string): Promise<void> {
     try {
       await this.docker.getImage(image).inspect();
     } catch (err) {

@@ -183,6 +183,13 @@ describeDocker("DockerSandboxProvider life cycle on the real engine", () => {
     if (workspace) await removeWorkspace(workspace);
   });
 
+  it("requireImage passes for the built image and names the build command for a missing one", async () => {
+    await expect(provider.requireImage(TEST_SANDBOX_IMAGE)).resolves.toBeUndefined();
+    const missing = provider.requireImage("tanuki-sandbox:does-not-exist");
+    await expect(missing).rejects.toMatchObject({ code: "sandbox-image" });
+    await expect(missing).rejects.toThrow(/npm run sandbox:image/);
+  });
+
   it("removes the container on dispose, twice is fine, exec afterwards fails", async () => {
     const sandbox = await provider.create({ workspaceDir: workspace, image: TEST_SANDBOX_IMAGE, limits: TEST_LIMITS });
     expect(await containerExists(docker, sandbox.id)).toBe(true);
