@@ -45,8 +45,14 @@ export interface Engine {
   sandboxes: DockerSandboxProvider;
   workspaces: GitWorkspaceProvider;
   workRoot: string;
-  /** Loop dependencies for one job, with its own trace file and progress listener. */
-  depsFor(job: { tracePath: string; onEvent?: RunEventListener }): { deps: LoopDeps; closeTrace(): Promise<void> };
+  /**
+   * Loop dependencies for one job, with its own trace file and progress listener, and `model` in place of the
+   * engine's when given (e.g. a view of it with the repository's per-agent model choice).
+   */
+  depsFor(job: { tracePath: string; onEvent?: RunEventListener; model?: ChatModel }): {
+    deps: LoopDeps;
+    closeTrace(): Promise<void>;
+  };
   /** Release the model and the parsers. Idempotent. */
   dispose(): Promise<void>;
 }
@@ -139,7 +145,7 @@ export function assembleEngine(model: ChatModel, options: { workRoot?: string } 
     depsFor(job) {
       const trace = new JsonlTraceSink(job.tracePath);
       return {
-        deps: { model, sandboxes, workspaces, explorer, trace, onEvent: job.onEvent, workRoot },
+        deps: { model: job.model ?? model, sandboxes, workspaces, explorer, trace, onEvent: job.onEvent, workRoot },
         closeTrace: () => trace.close(),
       };
     },

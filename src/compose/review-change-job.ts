@@ -2,6 +2,7 @@ import { AGENT_IDS, DEFAULT_ROSTER, getRosterEntry, reviewChange } from "../agen
 import type { RunConfig } from "../config/run-config.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
+import type { ChatModel } from "../llm/chat-model.js";
 import { SANDBOX_ENV, toTestReport } from "../loop/phases/test.js";
 import type { Engine } from "./create-engine.js";
 
@@ -47,17 +48,25 @@ export async function runProjectTests(
  * Review a pull request's change: the tester runs the project's tests on the head commit in the sandbox, then the
  * adversarial reviewer attacks the diff with those results in hand.
  *
+ * @param input.model the reviewer's model; default the engine's (a job passes its per-agent model choice here)
  * @returns findings (lines on the new side of `diff`), the reviewer's summary, and the test report when tests ran
  * @throws ModelError, SandboxError, GitError, CancelledError
  */
 export async function reviewPullRequestChange(
   engine: Engine,
-  input: { repoDir: string; headSha: string; diff: string; config: RunConfig; signal: AbortSignal },
+  input: {
+    repoDir: string;
+    headSha: string;
+    diff: string;
+    config: RunConfig;
+    signal: AbortSignal;
+    model?: ChatModel;
+  },
 ): Promise<{ findings: Finding[]; summary: string; tests?: TestReport }> {
   const tests = await runProjectTests(engine, input.repoDir, input.headSha, input.config, input.signal);
   const reviewer = getRosterEntry(DEFAULT_ROSTER, AGENT_IDS.reviewer);
   const review = await reviewChange(
-    engine.model,
+    input.model ?? engine.model,
     reviewer,
     {
       issue: {

@@ -10,6 +10,9 @@ export type Permission = z.infer<typeof Permission>;
 /** `pull_request` actions that can start an automatic review. */
 export const REVIEW_EVENTS = ["opened", "reopened", "ready_for_review", "synchronize"] as const;
 
+/** Longest model name a repository may request, characters (served names and Hugging Face ids are far shorter). */
+const MAX_MODEL_NAME_CHARS = 200;
+
 /** The same fields, each optional and without its default (absent = "use the operator's value"). */
 function withoutDefaults<T extends Record<string, z.ZodDefault<z.ZodType>>>(shape: T) {
   const fields = Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field.unwrap().optional()]));
@@ -88,9 +91,19 @@ export const RepoConfig = z
     budgets: withoutDefaults(Budgets.shape).prefault({}),
     /** Number of candidate plans. */
     planCandidates: z.number().int().min(1).max(8).optional(),
-    /** Model per agent: roster id (e.g. `tanuki-reviewer`) → model name or GGUF file known to the operator. */
+    /**
+     * Model per agent: roster id (e.g. `tanuki-reviewer`) → a model the operator's OpenAI-compatible server serves
+     * (e.g. `qwen2.5-coder-32b`), overriding the operator's choice for this repository's jobs. The local backend
+     * (one base model, one LoRA adapter per agent) cannot honour it and says so on the job.
+     */
     models: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids are lower-case kebab-case"), z.string().min(1))
+      .record(
+        z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, "agent ids are lower-case kebab-case")
+          .max(64),
+        z.string().min(1).max(MAX_MODEL_NAME_CHARS).regex(/^\S*$/, "a model name has no whitespace"),
+      )
       .default({}),
   })
   .strict();

@@ -27,6 +27,12 @@ export interface OpenAICompatibleOptions {
   name?: string;
 }
 
+/** What a model and its {@link OpenAICompatibleModel.withModels} views share: the HTTP client and disposal. */
+interface SharedClient {
+  client: OpenAI;
+  closed: boolean;
+}
+
 /** Characters per token assumed by {@link OpenAICompatibleModel.countTokens}: low, so prompts err on fitting. */
 const CHARS_PER_TOKEN = 3;
 
@@ -39,20 +45,32 @@ const CHARS_PER_TOKEN = 3;
 export class OpenAICompatibleModel implements ChatModel {
   readonly name: string;
   readonly contextSize?: number;
-  private readonly client: OpenAI;
+  private readonly shared: SharedClient;
   private readonly timeoutMs: number;
   private readonly host: string;
-  private closed = false;
+  /** True for a view made by {@link withModels}: its `dispose()` leaves the shared client open. */
+  private readonly isView: boolean;
 
-  constructor(private readonly options: OpenAICompatibleOptions) {
+  /**
+   * @param options server, key, model names and limits
+   * @param shared internal: the client of the model a {@link withModels} view is made from
+   */
+  constructor(
+    private readonly options: OpenAICompatibleOptions,
+    shared?: SharedClient,
+  ) {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.host = new URL(options.baseUrl).host;
-    this.client = new OpenAI({
-      baseURL: options.baseUrl,
-      apiKey: options.apiKey ?? "none",
-      timeout: this.timeoutMs,
-      maxRetries: options.maxRetries ?? 2,
-    });
+    this.isView = shared !== undefined;
+    this.shared = shared ?? {
+      client: new OpenAI({
+        baseURL: options.baseUrl,
+        apiKey: options.apiKey ?? "none",
+        timeout: this.timeoutMs,
+        maxRetries: options.maxRetries ?? 2,
+      }),
+      closed: false,
+    };
     this.contextSize = options.contextSize;
     this.name = options.name ?? `${options.defaultModel ?? "tanuki-*"}@${this.host}`;
   }
@@ -68,7 +86,7 @@ export class OpenAICompatibleModel implements ChatModel {
     const probe = new OpenAICompatibleModel(options);
     let models: Record<string, unknown>[];
     try {
-      const page = await probe.client.models.list({ timeout: probe.timeoutMs, maxRetries: 0 });
+      const page = await probe.shared.client.models.list({ timeout: probe.timeoutMs, maxRetries: 0 });
       models = page.data as unknown as Record<string, unknown>[];
     } catch (error) {
       throw probe.toModelError(error, "GET /models");
@@ -83,6 +101,21 @@ export class OpenAICompatibleModel implements ChatModel {
   /** The served model an agent's calls go to. */
   modelFor(agent: string): string {
     return this.options.models?.[agent] ?? this.options.defaultModel ?? agent;
+  }
+
+  /**
+   * A view of this model whose agents listed in `overrides` (agent id → served model name) call those models;
+   * other agents keep this model's choice (its `models` map, then `defaultModel`, then the agent id). Used for a
+   * repository's per-agent choice (`.github/tanuki.yml` `models`) for one job without touching the shared model.
+   * The view shares this model's HTTP client, limits and context size; its `dispose()` does nothing, and it stops
+   * working when this model is disposed. No override returns `this`.
+   */
+  withModels(overrides: Readonly<Record<string, string>>): OpenAICompatibleModel {
+    if (Object.keys(overrides).length === 0) return this;
+    return new OpenAICompatibleModel(
+      { ...this.options, name: this.name, models: { ...this.options.models, ...overrides } },
+      this.shared,
+    );
   }
 
   /**
@@ -101,7 +134,7 @@ export class OpenAICompatibleModel implements ChatModel {
   async completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>> {
     const started = performance.now();
     if (call.signal?.aborted) throw new CancelledError("model call cancelled", { cause: call.signal.reason });
-    if (this.closed) throw new ModelError("The model has been disposed");
+    if (this.shared.closed) throw new ModelError("The model has been disposed");
     const { jsonSchema } = zodToGbnfSchema(call.schema, call.schemaName);
     const model = this.modelFor(call.agent);
     const deadline = AbortSignal.timeout(this.timeoutMs);
@@ -111,7 +144,7 @@ export class OpenAICompatibleModel implements ChatModel {
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     let firstTokenMs: number | undefined;
     try {
-      const stream = await this.client.chat.completions.create(
+      const stream = await this.shared.client.chat.completions.create(
         {
           model,
           messages: call.messages.map((m) => ({ role: m.role, content: m.content })),
@@ -180,9 +213,12 @@ export class OpenAICompatibleModel implements ChatModel {
     };
   }
 
-  /** Nothing to release but the client; later calls fail. Idempotent. */
+  /**
+   * Nothing to release but the client; later calls fail, also through the {@link withModels} views. A view's
+   * `dispose()` does nothing (the model it came from owns the client). Idempotent.
+   */
   async dispose(): Promise<void> {
-    this.closed = true;
+    if (!this.isView) this.shared.closed = true;
   }
 
   private toModelError(error: unknown, what: string): ModelError | CancelledError {
