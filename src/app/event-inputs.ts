@@ -1,4 +1,5 @@
 import type { Context } from "probot";
+import { failedCheckOf, isFailedCheckRun } from "../github/failed-check.js";
 import { toPullRequestInfo } from "../github/pull-request-info.js";
 import type { AppContext, RepoTarget } from "./app-context.js";
 import { parseCommand } from "./commands.js";
@@ -83,13 +84,11 @@ export function pullRequestInputOf(
 /** One input per pull request of a failed or timed-out check run (none for other conclusions). */
 export function checkRunInputsOf(payload: EventPayload<"check_run.completed">): FailingCheckEventInput[] {
   const run = payload.check_run;
-  if (run.conclusion !== "failure" && run.conclusion !== "timed_out") return [];
-  const isActions = run.app?.slug === "github-actions";
-  const outputText = [run.output?.title, run.output?.summary, run.output?.text].filter(Boolean).join("\n\n");
+  if (!isFailedCheckRun(run)) return [];
   return run.pull_requests.map((pr) => ({
     target: targetOf(payload),
     pr: failingPullRequestOf(pr),
-    check: { name: run.name, ...(isActions ? { jobId: run.id } : { outputText }) },
+    check: failedCheckOf(run),
   }));
 }
 

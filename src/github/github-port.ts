@@ -65,6 +65,15 @@ export interface CheckRunState {
   url: string;
 }
 
+/** A failed check run on a commit (conclusion `failure` or `timed_out`). */
+export interface FailedCheck {
+  name: string;
+  /** Actions job id, for the check run of a GitHub Actions job: its log can be downloaded. */
+  jobId?: number;
+  /** Title, summary and text of the check run's output, for checks of other apps (which have no job log). */
+  outputText?: string;
+}
+
 /** A workflow run started by {@link GitHubPort.dispatchWorkflow}, when GitHub returns its details. */
 export interface DispatchedRun {
   /** Workflow run id; absent where GitHub does not return run details (older GitHub Enterprise Server). */
@@ -112,6 +121,11 @@ export interface GitHubPort {
   ): Promise<{ id: number; url: string }>;
   /** Plain-text log of one Actions job. */
   getJobLog(jobId: number): Promise<string>;
+  /**
+   * The failed check runs on a commit (latest run of each check, all pages; Tanuki's own check run included):
+   * GET /repos/{o}/{r}/commits/{sha}/check-runs?filter=latest. Actions jobs come with their job id.
+   */
+  listFailedChecks(sha: string): Promise<FailedCheck[]>;
   /** Jobs of a workflow run that failed (latest attempt). */
   listFailedJobs(runId: number): Promise<{ id: number; name: string }[]>;
   /** An issue or pull request by number. */

@@ -1,11 +1,13 @@
 import type { ProbotOctokit } from "probot";
 import { PERMISSION_LEVELS, type Permission } from "../config/repo-config.js";
+import { failedCheckOf, isFailedCheckRun } from "./failed-check.js";
 import { toGitHubError } from "./github-error.js";
 import type {
   CheckAnnotation,
   CheckRunState,
   CheckRunUpdate,
   DispatchedRun,
+  FailedCheck,
   GitHubPort,
   IssueInfo,
   PullRequestInfo,
@@ -149,6 +151,18 @@ export class OctokitGitHub implements GitHubPort {
       this.octokit.rest.actions.downloadJobLogsForWorkflowRun({ ...this.ref(), job_id: jobId }),
     );
     return typeof data === "string" ? data : String(data);
+  }
+
+  async listFailedChecks(sha: string): Promise<FailedCheck[]> {
+    const runs = await this.call("GET commit check runs", () =>
+      this.octokit.paginate(this.octokit.rest.checks.listForRef, {
+        ...this.ref(),
+        ref: sha,
+        filter: "latest",
+        per_page: 100,
+      }),
+    );
+    return runs.filter(isFailedCheckRun).map(failedCheckOf);
   }
 
   async listFailedJobs(runId: number): Promise<{ id: number; name: string }[]> {

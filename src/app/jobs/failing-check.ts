@@ -1,18 +1,17 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { RootCauseAnalysis } from "../../core/finding.js";
+import type { FailedCheck } from "../../github/github-port.js";
 import type { AppContext, RepoTarget } from "../app-context.js";
 import type { JobArgs, JobOutcome } from "../job-lifecycle.js";
 import { cloneForJob } from "./clone-for-job.js";
+import { failingLogTail } from "./failing-log.js";
 import { publishFix, slugify } from "./publish-fix.js";
-
-/** Most characters of a failing log handed to the analysis (its tail). */
-export const MAX_LOG_CHARS = 60_000;
 
 /** A failing check on a pull request, as the webhook describes it. */
 export interface FailingCheckInput {
   target: RepoTarget;
   pr: { number: number; headSha: string; headRef: string; sameRepo: boolean };
-  check: { name: string /** Actions job id, when the log can be downloaded. */; jobId?: number; outputText?: string };
+  check: FailedCheck;
   config: RepoConfig;
 }
 
@@ -32,10 +31,7 @@ export function failingCheckMode(input: FailingCheckInput, fixAttemptsSoFar: num
 export function failingCheckJob(ctx: AppContext, input: FailingCheckInput) {
   return async (args: JobArgs): Promise<JobOutcome> => {
     const { signal, reporter, github } = args;
-    const log = tail(
-      input.check.jobId !== undefined ? await github.getJobLog(input.check.jobId) : (input.check.outputText ?? ""),
-      MAX_LOG_CHARS,
-    );
+    const log = await failingLogTail(github, input.check);
     const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
     const config = toRunConfig(input.config, ctx.settings.runConfig);
     reporter.update({ phase: "rca" });
@@ -104,8 +100,4 @@ export function renderRca(checkName: string, sha: string, rca: RootCauseAnalysis
     `**Root cause:** ${rca.rootCause}`,
     `**Suggested fix:** ${rca.nextAttemptAdvice}`,
   ].join("\n\n");
-}
-
-function tail(text: string, max: number): string {
-  return text.length <= max ? text : text.slice(text.length - max);
 }
