@@ -71,12 +71,6 @@ export async function releaseLoraWeights(model: LlamaModel, filePath: string): P
   return true;
 }
 
-/** True when the model currently holds the adapter's weights (see {@link releaseLoraWeights}). */
-export function holdsLoraWeights(model: LlamaModel, filePath: string): boolean {
-  const adapters = (model as unknown as { _loraAdapters?: unknown })._loraAdapters;
-  return adapters instanceof Map && adapters.has(resolve(process.cwd(), filePath));
-}
-
 /**
  * The default budget: half the free RAM and, with a GPU, 80 % of the free VRAM, read from node-llama-cpp when the
  * model is loaded (what the model itself took is already gone from "free").
