@@ -1,8 +1,7 @@
-import { homedir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { type AdapterReport, checkAdapters } from "../adapters/check-adapters.js";
 import { DEFAULT_ROSTER } from "../agents/index.js";
-import { readCliEnv } from "../config/cli-env.js";
+import { DEFAULT_MODEL_DIR, readCliEnv } from "../config/cli-env.js";
 import { UsageError } from "../core/errors.js";
 import { findModel } from "../llm/resolve-model.js";
 import { EXIT_USAGE } from "./exit-codes.js";
@@ -40,7 +39,7 @@ export async function runAdaptersCommand(
   let modelPath: string | undefined;
   if (action === "check") {
     const spec = flags.model ?? env.TANUKI_MODEL;
-    modelPath = await findModel(spec, env.TANUKI_MODEL_DIR ?? join(homedir(), ".cache", "tanuki", "models"));
+    modelPath = await findModel(spec, env.TANUKI_MODEL_DIR ?? DEFAULT_MODEL_DIR);
     if (modelPath === undefined) {
       throw new UsageError(
         `The model ${spec ?? "(default)"} is not downloaded yet; run: tanuki models pull${spec ? ` ${spec}` : ""}`,

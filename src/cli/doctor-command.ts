@@ -1,7 +1,6 @@
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { DEFAULT_ROSTER } from "../agents/index.js";
-import { readCliEnv } from "../config/cli-env.js";
+import { DEFAULT_MODEL_DIR, readCliEnv } from "../config/cli-env.js";
 import { readModelConfig } from "../config/model-config.js";
 import { formatDoctorChecks } from "../doctor/doctor-check.js";
 import { runDoctor } from "../doctor/run-doctor.js";
@@ -26,7 +25,7 @@ export async function runDoctorCommand(
   const env = readCliEnv(context.env);
   const checks = await runDoctor({
     model: flags.model ?? env.TANUKI_MODEL,
-    modelDir: env.TANUKI_MODEL_DIR ?? join(homedir(), ".cache", "tanuki", "models"),
+    modelDir: env.TANUKI_MODEL_DIR ?? DEFAULT_MODEL_DIR,
     sandboxImage: env.TANUKI_SANDBOX_IMAGE ?? "tanuki-sandbox:latest",
     modelConfig: readModelConfig(context.env, { adaptersDir: resolve(context.cwd, "adapters") }),
     roster: DEFAULT_ROSTER,

@@ -1,8 +1,6 @@
 import { rm } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import cliProgress from "cli-progress";
-import { readCliEnv } from "../config/cli-env.js";
+import { DEFAULT_MODEL_DIR, readCliEnv } from "../config/cli-env.js";
 import { ModelError, UsageError } from "../core/errors.js";
 import { fileSha256 } from "../llm/file-sha256.js";
 import { DEFAULT_MODEL_URI, isModelUri, resolveModel } from "../llm/resolve-model.js";
@@ -42,7 +40,7 @@ export async function runModelsPullCommand(
     throw new UsageError("--sha256 must be 64 hexadecimal characters");
   }
   const spec = uri ?? env.TANUKI_MODEL ?? DEFAULT_MODEL_URI;
-  const cacheDir = flags.dir ?? env.TANUKI_MODEL_DIR ?? join(homedir(), ".cache", "tanuki", "models");
+  const cacheDir = flags.dir ?? env.TANUKI_MODEL_DIR ?? DEFAULT_MODEL_DIR;
   let bar: cliProgress.SingleBar | undefined;
   const path = await (async () => {
     try {

@@ -1,8 +1,9 @@
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readAdapterManifest } from "../adapters/adapter-manifest.js";
 import { resolveAgentAdapters } from "../adapters/agent-adapters.js";
 import { DEFAULT_ROSTER } from "../agents/roster.js";
+import { DEFAULT_MODEL_DIR } from "../config/cli-env.js";
 import { type ModelConfig, readModelConfig } from "../config/model-config.js";
 import { TreeSitterExplorer } from "../context/tree-sitter-explorer.js";
 import type { RunEventListener } from "../core/events.js";
@@ -105,7 +106,7 @@ export async function loadLocalModel(options: LocalModelOptions = {}): Promise<L
   const adaptersDir = config.backend === "llama-cpp" ? config.adaptersDir : resolve("adapters");
   const what = options.model ?? "the default model";
   const modelPath = await resolveModel(options.model, {
-    cacheDir: options.modelDir ?? join(homedir(), ".cache", "tanuki", "models"),
+    cacheDir: options.modelDir ?? DEFAULT_MODEL_DIR,
     onProgress: (progress) => options.onDownload?.({ what, ...progress }),
     signal: options.signal,
   });

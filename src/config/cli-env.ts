@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 import { ConfigError } from "../core/errors.js";
 
@@ -18,6 +20,9 @@ export const CliEnv = z.object({
   TANUKI_WORK_DIR: z.string().min(1).optional(),
 });
 export type CliEnv = z.infer<typeof CliEnv>;
+
+/** Where downloaded models are cached when neither `--dir`/`modelDir` nor `TANUKI_MODEL_DIR` says. */
+export const DEFAULT_MODEL_DIR = join(homedir(), ".cache", "tanuki", "models");
 
 /**
  * Validate the CLI's environment.
