@@ -9,7 +9,7 @@ import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { runFix } from "../loop/run-fix.js";
 import { exitCodeFor } from "./exit-codes.js";
-import { defaultOutDir, type FixFlags, runConfigFromFlags } from "./fix-options.js";
+import { defaultOutDir, type FixFlags, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
 import { ProgressRenderer } from "./progress.js";
 import { readIssueArgument } from "./read-issue.js";
 import { runOutputPaths, writeRunOutputs } from "./write-outputs.js";
@@ -41,6 +41,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   if (!existsSync(repoPath)) throw new UsageError(`Repository not found: ${repoPath}`);
   const issue = await readIssueArgument(flags.issue, context.cwd);
   const config = runConfigFromFlags(flags, { sandboxImage: env.TANUKI_SANDBOX_IMAGE });
+  const threads = threadsFromFlag(flags.threads) ?? env.TANUKI_THREADS;
   const outDir = flags.out ? resolve(context.cwd, flags.out) : defaultOutDir(context.cwd, new Date());
   await mkdir(outDir, { recursive: true });
   const paths = runOutputPaths(outDir);
@@ -57,7 +58,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   const engine: LocalEngine = await (context.createEngine ?? createLocalEngine)({
     model: flags.model ?? env.TANUKI_MODEL,
     modelDir: env.TANUKI_MODEL_DIR,
-    threads: flags.threads ? Number(flags.threads) : env.TANUKI_THREADS,
+    threads,
     tracePath: paths.traceJsonl,
     workRoot: env.TANUKI_WORK_DIR,
     onEvent: progress.onEvent,

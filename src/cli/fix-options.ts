@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { ThreadCount } from "../config/cli-env.js";
 import { RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../core/errors.js";
 
@@ -50,6 +51,18 @@ export function runConfigFromFlags(flags: FixFlags, env: { sandboxImage?: string
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid options:\n  ${issues.join("\n  ")}`, issues);
   }
+  return parsed.data;
+}
+
+/**
+ * The `--threads` flag as a number (undefined when absent).
+ * @throws ConfigError naming the flag when it is not a whole number in 1..512
+ */
+export function threadsFromFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = ThreadCount.safeParse(value);
+  if (!parsed.success)
+    throw new ConfigError(`--threads must be a whole number from 1 to 512, got "${value}"`, ["--threads"]);
   return parsed.data;
 }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AGENT_IDS, DEFAULT_ROSTER } from "../agents/index.js";
 import { loadLocalModel } from "../compose/create-engine.js";
-import { readCliEnv } from "../config/cli-env.js";
+import { readCliEnv, ThreadCount } from "../config/cli-env.js";
 import { UsageError } from "../core/errors.js";
 import { startServeServer } from "../serve/serve-server.js";
 
@@ -31,7 +31,7 @@ export interface ServeCommandContext {
 const Flags = z.object({
   host: z.string().min(1).default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(8088),
-  threads: z.coerce.number().int().min(1).max(512).optional(),
+  threads: ThreadCount.optional(),
   sequences: z.coerce.number().int().min(1).max(64).default(1),
   contextSize: z.coerce.number().int().min(256).optional(),
   rateLimit: z.coerce.number().int().min(1).max(100_000).default(120),

@@ -12,11 +12,14 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_THREADS`: generation threads; default chosen from the CPUs the process may use.
  * - `TANUKI_WORK_DIR`: where work copies are created. Default the OS temp folder.
  */
+/** A generation thread count, as a flag or variable gives it (a whole number, 1..512). */
+export const ThreadCount = z.coerce.number().int().min(1).max(512);
+
 export const CliEnv = z.object({
   TANUKI_MODEL: z.string().min(1).optional(),
   TANUKI_MODEL_DIR: z.string().min(1).optional(),
   TANUKI_SANDBOX_IMAGE: z.string().min(1).optional(),
-  TANUKI_THREADS: z.coerce.number().int().min(1).max(512).optional(),
+  TANUKI_THREADS: ThreadCount.optional(),
   TANUKI_WORK_DIR: z.string().min(1).optional(),
 });
 export type CliEnv = z.infer<typeof CliEnv>;

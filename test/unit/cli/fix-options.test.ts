@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runConfigFromFlags } from "../../../src/cli/fix-options.js";
+import { runConfigFromFlags, threadsFromFlag } from "../../../src/cli/fix-options.js";
 import { ConfigError } from "../../../src/core/errors.js";
 
 describe("runConfigFromFlags", () => {
@@ -25,5 +25,16 @@ describe("runConfigFromFlags", () => {
   it("names the flag in the error for a non-numeric or out-of-range value", () => {
     expect(() => runConfigFromFlags({ issue: "x", maxAttempts: "many" }, {})).toThrow(/--max-attempts/);
     expect(() => runConfigFromFlags({ issue: "x", plans: "99" }, {})).toThrow(ConfigError);
+  });
+});
+
+describe("threadsFromFlag", () => {
+  it("accepts a whole number in 1..512 and leaves an absent flag undefined", () => {
+    expect(threadsFromFlag("4")).toBe(4);
+    expect(threadsFromFlag(undefined)).toBeUndefined();
+  });
+
+  it("names --threads for anything else", () => {
+    for (const bad of ["abc", "0", "1.5", "513"]) expect(() => threadsFromFlag(bad)).toThrow(/--threads/);
   });
 });
