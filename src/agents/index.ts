@@ -24,6 +24,7 @@ export {
 } from "./roster.js";
 export { fileLanguage, type RouteDecision, routeStep } from "./router.js";
 export type { AgentResult } from "./shared/call-agent.js";
+export { fitRosterToContext } from "./shared/fit-to-context.js";
 export type { FileText, IssueText } from "./shared/prompt-parts.js";
 export type { TesterInput } from "./tester/prompt.js";
 export { type TestChange, writeTest } from "./tester/write-test.js";

@@ -1,4 +1,4 @@
-import { AGENT_IDS, DEFAULT_ROSTER, getRosterEntry, reviewChange } from "../agents/index.js";
+import { AGENT_IDS, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry, reviewChange } from "../agents/index.js";
 import type { RunConfig } from "../config/run-config.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
@@ -64,9 +64,11 @@ export async function reviewPullRequestChange(
   },
 ): Promise<{ findings: Finding[]; summary: string; tests?: TestReport }> {
   const tests = await runProjectTests(engine, input.repoDir, input.headSha, input.config, input.signal);
-  const reviewer = getRosterEntry(DEFAULT_ROSTER, AGENT_IDS.reviewer);
+  const model = input.model ?? engine.model;
+  // As in the loop: the reviewer's answer cap fits the model's context.
+  const reviewer = getRosterEntry(fitRosterToContext(DEFAULT_ROSTER, model.contextSize), AGENT_IDS.reviewer);
   const review = await reviewChange(
-    input.model ?? engine.model,
+    model,
     reviewer,
     {
       issue: {
