@@ -18,13 +18,15 @@ export interface StartTanukiAppOptions {
   env: NodeJS.ProcessEnv;
   /** The operator's run configuration: defaults and ceilings for every repository. Default {@link defaultRunConfig}. */
   runConfig?: RunConfig;
+  /** Aborting it (the entry point's SIGINT/SIGTERM) cancels running jobs, reported as cancelled, and stops the server. */
+  signal: AbortSignal;
 }
 
 /**
  * Start the GitHub App server with Probot's `run`: webhooks on `WEBHOOK_PATH` (default `/api/github/webhooks`),
  * port `PORT` (default 3000). Without `APP_ID` and a private key (outside production) Probot serves its manifest
  * setup flow instead, which registers the app from `app.yml` and writes the credentials to `.env`.
- * SIGTERM cancels running jobs (reported as cancelled) and stops the server.
+ * Resolves once `options.signal` has aborted, running jobs were cancelled (and reported so) and the server stopped.
  *
  * @throws ConfigError when the environment is invalid
  */
@@ -53,11 +55,9 @@ export async function startTanukiApp(options: StartTanukiAppOptions): Promise<vo
     },
     { env: envVars },
   );
-  process.once("SIGTERM", () => {
-    void (async () => {
-      await app?.dispose();
-      await server.stop();
-      process.exit(0);
-    })();
-  });
+  if (!options.signal.aborted) {
+    await new Promise<void>((resolve) => options.signal.addEventListener("abort", () => resolve(), { once: true }));
+  }
+  await app?.dispose();
+  await server.stop();
 }

@@ -12,13 +12,14 @@ import { defaultRunConfig } from "../config/run-config.js";
  *
  * @throws ConfigError when the environment is invalid
  */
-export async function runAppCommand(env: NodeJS.ProcessEnv): Promise<void> {
+export async function runAppCommand(env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<void> {
   const engineEnv = readCliEnv(env);
   const runConfig = defaultRunConfig();
   if (engineEnv.TANUKI_SANDBOX_IMAGE) runConfig.sandbox.image = engineEnv.TANUKI_SANDBOX_IMAGE;
   await startTanukiApp({
     env,
     runConfig,
+    signal,
     createJobRunner: (appEnv) =>
       createJobRunner({
         model: engineEnv.TANUKI_MODEL,

@@ -64,10 +64,8 @@ export async function main(argv: string[]): Promise<number> {
     .command("app")
     .description("Start the GitHub App server (webhooks; without credentials, the app setup flow)")
     .action(async () => {
-      await runAppCommand(process.env);
-      exitCode = await new Promise<number>(() => {
-        // The server runs until the process is stopped (SIGTERM is handled by the app).
-      });
+      // Serves until Ctrl-C / SIGTERM, then cancels running jobs (reported as cancelled) and stops.
+      await runAppCommand(process.env, controller.signal);
     });
 
   program
