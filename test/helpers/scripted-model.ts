@@ -1,5 +1,6 @@
 import { CancelledError, ModelError } from "../../src/core/errors.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "../../src/llm/chat-model.js";
+import { StructuredOutputError } from "../../src/llm/structured-output-error.js";
 
 /** A scripted answer: a value, or a function of the call (and of how many calls this key already answered). */
 export type ScriptedAnswer = unknown | ((call: StructuredCall<unknown>, index: number) => unknown);
@@ -25,7 +26,8 @@ export interface RecordedCall {
 /**
  * A ChatModel that answers from a script and records every call, so tests can assert what prompts contained
  * (e.g. that the second coder prompt carries the RCA). Answers are validated with the call's zod schema, like a
- * real backend: a scripted answer that does not match throws ModelError. Usage: 1 token per 4 characters.
+ * real backend: a scripted answer that does not match throws StructuredOutputError (`schema-mismatch`, keeping the
+ * answer as `raw`), as a server that ignores `maxLength` would cause. Usage: 1 token per 4 characters.
  */
 export class ScriptedModel implements ChatModel {
   readonly name = "scripted-model";
@@ -57,11 +59,15 @@ export class ScriptedModel implements ChatModel {
         ? (answer as (c: StructuredCall<unknown>, i: number) => unknown)(call as StructuredCall<unknown>, index)
         : answer;
     const parsed = call.schema.safeParse(produced);
+    const raw = JSON.stringify(produced) ?? "";
     if (!parsed.success) {
-      throw new ModelError(`scripted answer for ${key} does not match ${call.schemaName}: ${parsed.error.message}`);
+      throw new StructuredOutputError(
+        `scripted answer for ${key} does not match ${call.schemaName}: ${parsed.error.message}`,
+        { raw, schemaName: call.schemaName, failure: "schema-mismatch" },
+        { cause: parsed.error },
+      );
     }
     recorded.value = parsed.data;
-    const raw = JSON.stringify(produced);
     const promptChars = call.messages.reduce((sum, m) => sum + m.content.length, 0);
     return {
       value: parsed.data,
