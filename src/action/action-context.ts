@@ -8,6 +8,7 @@ import { JobQueue } from "../app/job-queue.js";
 import type { JobRunner } from "../app/job-runner.js";
 import type { RunConfig } from "../config/run-config.js";
 import { OctokitGitHub } from "../github/octokit-github.js";
+import { systemScheduler } from "../jobs/scheduler.js";
 import type { JobRecorder } from "./job-recorder.js";
 
 /** What the Action's context is built from. */
@@ -42,7 +43,7 @@ export async function createActionContext(
     runner: options.recorder.wrapRunner(options.runner),
     store,
     queue: new JobQueue(1),
-    clock: { now: () => Date.now() },
+    scheduler: systemScheduler,
     settings: {
       dataDir: options.workDir,
       statusIntervalMs: options.statusIntervalMs,

@@ -111,7 +111,7 @@ export async function runDispatchedJob(
       github,
       { ...existing, id: existing.jobId, title: `${inputs.command} #${inputs.number}` },
       { state: "rejected", detail, conclusion: "failure", checkTitle: "Tanuki: not started" },
-      ctx.clock.now(),
+      ctx.scheduler.now(),
     );
   if (!hasPermission(await github.getPermission(user), minimum)) {
     await reject(notAllowedText(user, minimum));

@@ -1,16 +1,11 @@
 import type { Logger } from "probot";
 import type { RunConfig } from "../config/run-config.js";
 import type { GitHubPort } from "../github/github-port.js";
+import type { Scheduler } from "../jobs/scheduler.js";
 import type { DispatchSettings, JobDispatcher } from "./dispatch/job-dispatcher.js";
 import type { JobQueue } from "./job-queue.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobStore } from "./job-store.js";
-
-/** Wall clock, injectable for tests. */
-export interface Clock {
-  /** Epoch ms. */
-  now(): number;
-}
 
 /** Operator settings of the app (from the environment, see `config/app-env.ts`). */
 export interface AppSettings {
@@ -39,7 +34,8 @@ export interface AppContext {
   runner: JobRunner;
   store: JobStore;
   queue: JobQueue;
-  clock: Clock;
+  /** Wall clock and timers (watchdog, status throttling, deadlines); tests move it by hand. */
+  scheduler: Scheduler;
   settings: AppSettings;
   log: Logger;
   /** Present in dispatch mode: starts jobs on the Actions runners and cancels them. */

@@ -1,6 +1,7 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
 import { OctokitGitHub } from "../github/octokit-github.js";
-import type { AppContext, AppSettings, Clock } from "./app-context.js";
+import { every, type ScheduledCall, type Scheduler, systemScheduler } from "../jobs/scheduler.js";
+import type { AppContext, AppSettings } from "./app-context.js";
 import { createJobDispatcher } from "./dispatch/job-dispatcher.js";
 import { checkDispatchedJobs } from "./dispatch/watch-dispatched.js";
 import {
@@ -17,7 +18,8 @@ import type { JobRunner } from "./job-runner.js";
 import type { JobStore } from "./job-store.js";
 import { recoverInterrupted } from "./recover-interrupted.js";
 
-export type { AppSettings, Clock } from "./app-context.js";
+export type { Scheduler } from "../jobs/scheduler.js";
+export type { AppSettings } from "./app-context.js";
 export type { JobRunner } from "./job-runner.js";
 export type { JobStore } from "./job-store.js";
 
@@ -27,8 +29,8 @@ export interface TanukiAppDeps {
   runner: JobRunner;
   /** Durable job state (`FileJobStore`). */
   store: JobStore;
-  /** Default: `Date`. */
-  clock?: Clock;
+  /** Wall clock and timers (dispatch watchdog, status throttling, deadlines). Default {@link systemScheduler}. */
+  scheduler?: Scheduler;
   settings: AppSettings & {
     /** Jobs running at once (GPU slots). Default 1. */
     concurrency?: number;
@@ -59,9 +61,9 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
   const queue = new JobQueue(deps.settings.concurrency ?? 1);
   const inFlight = new Set<Promise<void>>();
   let recovery: Promise<string[]> = Promise.resolve([]);
-  let watchdog: NodeJS.Timeout | undefined;
-  const clock = deps.clock ?? { now: () => Date.now() };
-  const dispatcher = deps.settings.dispatch ? createJobDispatcher(deps.settings.dispatch, clock) : undefined;
+  let watchdog: ScheduledCall | undefined;
+  const scheduler = deps.scheduler ?? systemScheduler;
+  const dispatcher = deps.settings.dispatch ? createJobDispatcher(deps.settings.dispatch, scheduler) : undefined;
 
   const appFn = (app: Probot, options?: Partial<ApplicationFunctionOptions>) => {
     const log = app.log.child({ name: "tanuki" });
@@ -69,7 +71,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
       runner: deps.runner,
       store: deps.store,
       queue,
-      clock,
+      scheduler,
       settings: deps.settings,
       log,
       ...(dispatcher ? { dispatcher } : {}),
@@ -103,12 +105,14 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
       return [];
     });
     if (dispatcher) {
-      const check = () => {
-        bg("dispatch watchdog", () => checkDispatchedJobs(ctx));
-      };
-      check();
-      watchdog = setInterval(check, dispatcher.settings.checkIntervalMs ?? 60_000);
-      watchdog.unref();
+      // Each tick runs in the background (idle() waits for it). A tick that finds the previous one still running
+      // skips: two overlapping checks would both see a job past its deadline and report it twice.
+      let checking = false;
+      watchdog = every(scheduler, dispatcher.settings.checkIntervalMs ?? 60_000, () => {
+        if (checking) return;
+        checking = true;
+        bg("dispatch watchdog", () => checkDispatchedJobs(ctx).finally(() => (checking = false)));
+      });
     }
   };
 
@@ -122,7 +126,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
     idle,
     recovered: () => recovery,
     dispose: async () => {
-      if (watchdog) clearInterval(watchdog);
+      watchdog?.cancel();
       queue.cancelAll("Tanuki is shutting down");
       await idle();
     },

@@ -131,7 +131,7 @@ async function prepareReport(
   extra: Partial<JobRecord> = {},
 ): Promise<{ record: JobRecord; reporter: ProgressReporter }> {
   const { target, existing } = spec;
-  const now = ctx.clock.now();
+  const now = ctx.scheduler.now();
   const view: JobView = { jobId: id, title: spec.title, state: "queued", details: existing?.details ?? [] };
   const check = existing
     ? existing.checkRunId !== undefined
@@ -176,7 +176,7 @@ async function prepareReport(
     commentId: comment?.id,
     checkRunId: check?.id,
     minIntervalMs: ctx.settings.statusIntervalMs,
-    now: () => ctx.clock.now(),
+    scheduler: ctx.scheduler,
     onError: (err) => ctx.log.warn({ err, jobId: id }, "status update failed"),
   });
   return { record, reporter };
@@ -229,7 +229,7 @@ async function runJob(
   let outcome: JobOutcome;
   try {
     if (signal.aborted) throw signal.reason;
-    const startedAt = ctx.clock.now();
+    const startedAt = ctx.scheduler.now();
     await ctx.store.updateJob(record.id, { state: "running" });
     reporter.update({ state: "running", startedAt });
     // A dispatched job shows at once that a runner took it (the App's watchdog looks for exactly that).

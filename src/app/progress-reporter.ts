@@ -1,6 +1,7 @@
 import type { RunEvent } from "../core/events.js";
 import type { CheckRunUpdate, GitHubPort } from "../github/github-port.js";
 import { type JobView, renderStatusComment } from "../github/status-comment.js";
+import type { ScheduledCall, Scheduler } from "../jobs/scheduler.js";
 
 /** Options of {@link ProgressReporter}. */
 export interface ProgressReporterOptions {
@@ -11,8 +12,8 @@ export interface ProgressReporterOptions {
   checkRunId?: number;
   /** Least time between two throttled writes, ms. The final write is never throttled. */
   minIntervalMs: number;
-  /** Epoch ms. */
-  now: () => number;
+  /** Clock and timer of the throttle (and the elapsed time shown). */
+  scheduler: Scheduler;
   /** Called with GitHub errors of throttled writes (which never throw). */
   onError: (err: unknown) => void;
 }
@@ -25,13 +26,13 @@ export interface ProgressReporterOptions {
 export class ProgressReporter {
   private view: JobView;
   private lastWriteAt: number;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: ScheduledCall | undefined;
   private chain: Promise<void> = Promise.resolve();
   private finished = false;
 
   constructor(private readonly options: ProgressReporterOptions) {
     this.view = { ...options.view };
-    this.lastWriteAt = options.now();
+    this.lastWriteAt = options.scheduler.now();
   }
 
   /** The current view (copy). */
@@ -73,7 +74,7 @@ export class ProgressReporter {
    */
   async finish(patch: Partial<JobView>, check: Omit<CheckRunUpdate, "summary"> & { summary?: string }): Promise<void> {
     this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     this.view = { ...this.view, ...patch };
     const write = this.chain.then(() => this.write({ ...check, summary: check.summary ?? this.summary() }));
@@ -86,7 +87,7 @@ export class ProgressReporter {
    * @throws GitHubError when the write fails
    */
   async writeNow(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = undefined;
     const write = this.chain.then(() =>
       this.write({ status: "in_progress", title: this.view.title, summary: this.summary() }),
@@ -95,33 +96,38 @@ export class ProgressReporter {
     await write;
   }
 
+  /** Resolves when the writes started so far have settled (never rejects). */
+  settled(): Promise<void> {
+    return this.chain;
+  }
+
   /** Stop pending writes. */
   dispose(): void {
     this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
   }
 
   private schedule(): void {
     if (this.finished || this.timer) return;
-    const delay = Math.max(0, this.lastWriteAt + this.options.minIntervalMs - this.options.now());
-    this.timer = setTimeout(() => {
+    const { scheduler } = this.options;
+    const delay = Math.max(0, this.lastWriteAt + this.options.minIntervalMs - scheduler.now());
+    this.timer = scheduler.after(delay, () => {
       this.timer = undefined;
       if (this.finished) return;
       this.chain = this.chain
         .then(() => this.write({ status: "in_progress", title: this.view.title, summary: this.summary() }))
         .catch(this.options.onError);
-    }, delay);
-    this.timer.unref?.();
+    });
   }
 
   private summary(): string {
-    return renderStatusComment({ ...this.view, checkRunUrl: undefined }, this.options.now());
+    return renderStatusComment({ ...this.view, checkRunUrl: undefined }, this.options.scheduler.now());
   }
 
   private async write(check: CheckRunUpdate): Promise<void> {
-    this.lastWriteAt = this.options.now();
+    this.lastWriteAt = this.options.scheduler.now();
     const { github, commentId, checkRunId } = this.options;
-    const body = renderStatusComment(this.view, this.options.now());
+    const body = renderStatusComment(this.view, this.options.scheduler.now());
     await Promise.all([
       commentId !== undefined ? github.updateComment(commentId, body) : undefined,
       checkRunId !== undefined ? github.updateCheckRun(checkRunId, check) : undefined,

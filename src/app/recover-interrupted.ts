@@ -21,7 +21,7 @@ export async function recoverInterrupted(ctx: AppContext): Promise<string[]> {
         github,
         job,
         { state: "interrupted", detail, conclusion: "cancelled", checkTitle: `Interrupted: ${job.title}` },
-        ctx.clock.now(),
+        ctx.scheduler.now(),
       );
       reported.push(job.id);
     } catch (err) {

@@ -6,12 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import type { Clock } from "../../src/app/app-context.js";
 import type { DispatchSettings } from "../../src/app/dispatch/job-dispatcher.js";
 import { FileJobStore } from "../../src/app/file-job-store.js";
 import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
+import type { Scheduler } from "../../src/jobs/scheduler.js";
 import { ScriptedJobRunner } from "./app-scripted-runner.js";
+import { ManualScheduler } from "./manual-scheduler.js";
 
 export const WEBHOOK_SECRET = "tanuki-test-secret";
 export const APP_ID = 4242;
@@ -40,7 +41,11 @@ export interface AppHarnessOptions {
   dataDir?: string;
   statusIntervalMs?: number;
   concurrency?: number;
-  clock?: Clock;
+  /**
+   * Wall clock and timers of the app. Default a {@link ManualScheduler} started at the real time: no timer of the
+   * app ever fires on its own, so a test moves time explicitly (`h.scheduler.advance`) or not at all.
+   */
+  scheduler?: Scheduler;
   /** Base URL of the GitHub API; default https://api.github.com (nock). */
   baseUrl?: string;
   runner?: ScriptedJobRunner;
@@ -56,6 +61,8 @@ export interface AppHarness {
   app: TanukiApp;
   runner: ScriptedJobRunner;
   store: FileJobStore;
+  /** The app's clock and timers (the one passed in, or the default ManualScheduler). */
+  scheduler: Scheduler;
   dataDir: string;
   /** POST a signed delivery; resolves with the HTTP status once the webhook is acknowledged. */
   deliver(
@@ -72,6 +79,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
   const ownsDataDir = options.dataDir === undefined;
   const store = await FileJobStore.open(dataDir);
   const runner = options.runner ?? new ScriptedJobRunner();
+  const scheduler = options.scheduler ?? new ManualScheduler(Date.now());
   const retry =
     options.retryBaseMs !== undefined
       ? { enabled: true, retryAfterBaseValue: options.retryBaseMs }
@@ -90,7 +98,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
   const app = tanukiApp({
     runner,
     store,
-    clock: options.clock,
+    scheduler,
     settings: {
       dataDir,
       statusIntervalMs: options.statusIntervalMs ?? 3_600_000,
@@ -113,6 +121,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
     app,
     runner,
     store,
+    scheduler,
     dataDir,
     async deliver(event, payload, deliveryOptions = {}) {
       const body = JSON.stringify(payload);

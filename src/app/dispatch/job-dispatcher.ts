@@ -1,5 +1,6 @@
 import type { GitHubPort } from "../../github/github-port.js";
-import type { AppContext, Clock, RepoTarget } from "../app-context.js";
+import type { Scheduler } from "../../jobs/scheduler.js";
+import type { AppContext, RepoTarget } from "../app-context.js";
 import type { DispatchRecord, JobRecord } from "../job-store.js";
 import { reportJobEnd } from "../report-job-end.js";
 import { type DispatchCommand, encodeDispatchInputs } from "./dispatch-inputs.js";
@@ -43,7 +44,7 @@ export interface JobDispatcher {
 }
 
 /** The dispatcher of dispatch mode. */
-export function createJobDispatcher(settings: DispatchSettings, clock: Clock): JobDispatcher {
+export function createJobDispatcher(settings: DispatchSettings, clock: Pick<Scheduler, "now">): JobDispatcher {
   return {
     settings,
     async dispatch(github, record, command, target) {

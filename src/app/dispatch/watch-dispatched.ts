@@ -25,7 +25,7 @@ type Trigger =
  * @returns the ids of the jobs reported as failed here
  */
 export async function checkDispatchedJobs(ctx: AppContext): Promise<string[]> {
-  const now = ctx.clock.now();
+  const now = ctx.scheduler.now();
   const reported: string[] = [];
   for (const job of await ctx.store.listJobs(["queued", "running"])) {
     const dispatch = job.dispatch;
@@ -111,7 +111,7 @@ async function settle(ctx: AppContext, github: GitHubPort, job: JobRecord, trigg
     github,
     job,
     { state: "failed", detail, conclusion: "failure", checkTitle: `Job failed: ${job.title}` },
-    ctx.clock.now(),
+    ctx.scheduler.now(),
   );
   return true;
 }

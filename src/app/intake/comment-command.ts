@@ -59,7 +59,7 @@ export async function handleCommentCommand(ctx: AppContext, input: CommentComman
   }
   if (!configResult.ok) {
     const text = configProblemText(configResult.issues, pinned.configSha);
-    await reportRejected(github, input.number, pinned.workSha, text, ctx.clock.now());
+    await reportRejected(github, input.number, pinned.workSha, text, ctx.scheduler.now());
     return { kind: "rejected", reason: configResult.issues.join("; ") };
   }
   const config = configResult.config;

@@ -6,6 +6,7 @@ import type { GitHubMock } from "../../helpers/app-github-mock.js";
 import type { AppHarness } from "../../helpers/app-harness.js";
 import { mockIssueIntake, repoPath } from "../../helpers/app-intake-mocks.js";
 import { issueCommentCreated, REPO } from "../../helpers/app-payloads.js";
+import { ManualScheduler } from "../../helpers/manual-scheduler.js";
 
 const MINUTE = 60_000;
 const DISPATCH = repoPath("/actions/workflows/tanuki.yml/dispatches");
@@ -13,7 +14,7 @@ const SETTINGS: DispatchSettings = {
   workflow: "tanuki.yml",
   startTimeoutMs: 30 * MINUTE,
   finishTimeoutMs: 180 * MINUTE,
-  checkIntervalMs: 20,
+  checkIntervalMs: MINUTE,
 };
 
 /** The check run and status comment created when a command is accepted (edits are expected by each test). */
@@ -43,27 +44,21 @@ function dispatchedRunCompleted(options: { runId: number; conclusion: string; di
   return p;
 }
 
-/** Resolves when `done()` holds, polling every 10 ms; rejects after `ms`. */
-async function until(done: () => boolean, ms = 5_000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > ms) throw new Error("condition not reached in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe("dispatch mode: the App starts jobs on the Actions runners", () => {
   let fixture: AppFixture;
   let github: GitHubMock;
   let h: AppHarness;
   let baseSha: string;
+  let scheduler: ManualScheduler;
   let now: number;
 
   beforeEach(async () => {
     now = Date.parse("2026-11-21T10:00:00Z");
+    // The watchdog runs only when the test moves this clock: nothing fires on real time.
+    scheduler = new ManualScheduler(now);
     fixture = await startAppFixture(
       { "src/list.js": "export const first = (xs) => xs[0].name;\n" },
-      { dispatch: SETTINGS, clock: { now: () => now } },
+      { dispatch: SETTINGS, scheduler },
     );
     ({ github, h, baseSha } = fixture);
   });
@@ -109,14 +104,19 @@ describe("dispatch mode: the App starts jobs on the Actions runners", () => {
     expect(github.find("PATCH", /check-runs/)).toHaveLength(0);
     github.assertDone();
 
-    // 31 minutes later the check run is still queued: no runner took the job.
+    // Before the start deadline the watchdog leaves the job alone (the strict mock fails on any request).
+    scheduler.advance(29 * MINUTE);
+    await h.app.idle();
+    github.assertDone();
+
+    // 31 minutes after the dispatch the check run is still queued: no runner took the job.
     github
       .on("GET", repoPath("/check-runs/9001"), 200, { id: 9001, status: "queued", conclusion: null, html_url: "u" })
       .on("POST", repoPath("/actions/runs/777/cancel"), 202, {})
       .on("PATCH", repoPath("/issues/comments/5001"), 200, { id: 5001 })
       .on("PATCH", repoPath("/check-runs/9001"), 200, { id: 9001 });
-    now += 31 * MINUTE;
-    await until(() => github.find("PATCH", repoPath("/check-runs/9001")).length > 0);
+    scheduler.advance(2 * MINUTE);
+    await h.app.idle();
     github.assertDone();
     const comment = bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]);
     expect(comment).toContain("No self-hosted runner took this job within 30m 00s");
