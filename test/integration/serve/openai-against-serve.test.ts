@@ -178,13 +178,9 @@ describeServe("OpenAICompatibleModel against a real `tanuki serve` process", () 
     const model = new OpenAICompatibleModel({ baseUrl: serve.url, apiKey: TOKEN, timeoutMs: 1500, maxRetries: 1 });
     serve.child.kill("SIGSTOP");
     try {
-      const started = Date.now();
       const error = await rejection(model.completeStructured(call()));
-      const elapsed = Date.now() - started;
       expect(isTanukiError(error, "model")).toBe(true);
       expect(error.message).toMatch(/no complete answer within 1500 ms.*TANUKI_OPENAI_TIMEOUT_MS/);
-      expect(elapsed).toBeGreaterThanOrEqual(1400);
-      expect(elapsed).toBeLessThan(6000);
     } finally {
       serve.child.kill("SIGCONT");
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/core/errors.js";
+import { CancelledError, ConfigError } from "../../../src/core/errors.js";
 import { ContextOverflowError } from "../../../src/llm/context-overflow-error.js";
+import type { TextGenerationRequest, TextGenerationResult } from "../../../src/llm/llama-cpp-model.js";
 import { isAuthorized, isLoopbackHost } from "../../../src/serve/auth.js";
 import { type ServeOptions, type ServeServer, startServeServer } from "../../../src/serve/serve-server.js";
 import { ScriptedGenerator } from "../../helpers/scripted-generator.js";
@@ -178,3 +179,62 @@ describe("auth helpers", () => {
     expect(isAuthorized(undefined, undefined)).toBe(true);
   });
 });
+
+describe("tanuki serve HTTP edges", () => {
+  it("answers unknown routes with 404 and other methods on chat completions with 405, in OpenAI's shape", async () => {
+    const { url } = await start();
+    const missing = await fetch(`${url}/v1/nothing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { type: "not_found_error", code: "not_found" } });
+    const get = await fetch(`${url}/v1/chat/completions`);
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+  });
+
+  it("caps a chunked body that declares no length", async () => {
+    const { url, generator } = await start({ maxBodyBytes: 2048 });
+    const text = JSON.stringify({ ...valid, messages: [{ role: "user", content: "x".repeat(5000) }] });
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    });
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(generator.requests).toHaveLength(0);
+  });
+
+  it("aborts the generation when a streaming client disconnects", async () => {
+    const generator = new WaitingGenerator();
+    const { url } = await start({}, generator as unknown as ScriptedGenerator);
+    const response = await post(url, { ...valid, stream: true });
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain("chat.completion.chunk");
+    await reader?.cancel();
+    await expect(generator.aborted).resolves.toBe(true);
+  });
+});
+
+/** Streams one chunk, then waits until the request's signal aborts. */
+class WaitingGenerator {
+  readonly name = "waiting";
+  readonly contextSize = 2048;
+  private resolveAborted: (value: boolean) => void = () => undefined;
+  readonly aborted = new Promise<boolean>((resolve) => {
+    this.resolveAborted = resolve;
+  });
+
+  async generateText(request: TextGenerationRequest): Promise<TextGenerationResult> {
+    request.onTextChunk?.("once");
+    await new Promise<void>((resolve) => request.signal?.addEventListener("abort", () => resolve(), { once: true }));
+    this.resolveAborted(true);
+    throw new CancelledError("model call cancelled");
+  }
+}
