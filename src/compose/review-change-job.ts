@@ -23,7 +23,7 @@ export async function runProjectTests(
 ): Promise<TestReport | undefined> {
   const workspace = await engine.workspaces.open(repoDir, { baseSha: sha, workRoot: engine.workRoot });
   try {
-    const facts = await engine.explorer.explore(workspace.dir, { signal });
+    const facts = await engine.explorer.explore(workspace.dir, { signal, files: await workspace.listFiles() });
     const command = config.testCommand ?? facts.testCommand;
     if (!command) return undefined;
     const sandbox = await engine.sandboxes.create({

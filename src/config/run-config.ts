@@ -38,6 +38,12 @@ export const SandboxLimitsConfig = z
       .int()
       .min(1024 * 1024)
       .default(256 * 1024 * 1024),
+    /** Disk quota of the work tree, bytes (see `SandboxLimits.diskBytes`). Default 4 GiB. */
+    diskBytes: z
+      .number()
+      .int()
+      .min(16 * 1024 * 1024)
+      .default(4 * 1024 * 1024 * 1024),
   })
   .strict();
 export type SandboxLimitsConfig = z.infer<typeof SandboxLimitsConfig>;

@@ -1,10 +1,6 @@
-import { execFile } from "node:child_process";
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CancelledError } from "../core/errors.js";
-
-const execFileAsync = promisify(execFile);
 
 /** Default cap on the number of files listed for one repository. */
 export const DEFAULT_MAX_FILES = 20_000;
@@ -38,25 +34,10 @@ export const SKIPPED_DIRS = new Set([
 export interface FileListing {
   /** Repository-relative POSIX paths, sorted, regular files only (no symlinks), at most `maxFiles`. */
   files: string[];
-  /** How the list was made. */
-  source: "git" | "walk";
+  /** How the list was made: given by the caller (the workspace's git index) or a walk of the tree. */
+  source: "given" | "walk";
   /** True when the repository had more files than `maxFiles`. */
   truncated: boolean;
-}
-
-/** Tracked plus untracked-but-not-ignored files, from git; undefined when `dir` is not a git work tree. */
-async function gitFiles(dir: string, signal?: AbortSignal): Promise<string[] | undefined> {
-  try {
-    const { stdout } = await execFileAsync(
-      "git",
-      ["-c", "core.quotepath=off", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-      { cwd: dir, maxBuffer: 64 * 1024 * 1024, signal },
-    );
-    return [...new Set(stdout.split("\0").filter((p) => p.length > 0))];
-  } catch (err) {
-    if (signal?.aborted) throw new CancelledError("file listing cancelled", { cause: err });
-    return undefined;
-  }
 }
 
 /** Recursive walk that skips {@link SKIPPED_DIRS}, hidden virtualenv-like folders and symlinks. */
@@ -80,24 +61,54 @@ async function walkFiles(dir: string, maxFiles: number, signal?: AbortSignal): P
   return found;
 }
 
+/** Manifest and test-configuration files that are always kept under the cap (they decide language and tests). */
+const KEY_FILES = new Set([
+  "package.json",
+  "pyproject.toml",
+  "setup.py",
+  "setup.cfg",
+  "tox.ini",
+  "pytest.ini",
+  "requirements.txt",
+  "go.mod",
+  "Cargo.toml",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "Makefile",
+  "conftest.py",
+]);
+
+/** Sort key: 0 for key files anywhere and root files, 1 for files under a test folder, 2 for the rest. */
+function priority(path: string): number {
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  if (slash === -1 || KEY_FILES.has(name)) return 0;
+  if (/(^|\/)(tests?|spec|__tests__)\//.test(path) || /(^|[._-])(test|spec)([._-]|$)/.test(name)) return 1;
+  return 2;
+}
+
 /**
- * Lists a repository's files. In a git work tree: `git ls-files` (tracked and untracked-not-ignored, so files an
- * agent just created count); elsewhere, or when git lists nothing: a walk that skips {@link SKIPPED_DIRS}. Symlinks and files deleted from
- * the work tree are dropped, so a later read never leaves the repository through a link.
+ * Lists a repository's files: `options.files` when given (e.g. the workspace's tracked and untracked-not-ignored
+ * files, listed by git with its git directory named explicitly), else a walk of the tree that skips
+ * {@link SKIPPED_DIRS}. Git is never run here: the tree may hold a `.git` planted by the sandbox. Symlinks and
+ * files missing from the tree are dropped, so a later read never leaves the repository through a link.
  *
- * @param options.maxFiles  cap on listed files (default {@link DEFAULT_MAX_FILES}); with git the first in path order
- *   win, the walk goes breadth-first so shallow files win
+ * Over the cap, root files, manifests (package.json, pyproject.toml, go.mod, …) and test files are kept first,
+ * then the rest in path order, so a large repository still shows how it is built and tested.
+ *
+ * @param options.maxFiles  cap on listed files (default {@link DEFAULT_MAX_FILES})
  * @throws CancelledError when `signal` aborts
  */
 export async function listRepoFiles(
   dir: string,
-  options: { maxFiles?: number; signal?: AbortSignal } = {},
+  options: { maxFiles?: number; signal?: AbortSignal; files?: readonly string[] } = {},
 ): Promise<FileListing> {
   const maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
-  // An empty answer means `dir` lies in an ignored folder of some outer repository: walk it instead.
-  const listed = await gitFiles(dir, options.signal);
-  const fromGit = listed && listed.length > 0 ? listed : undefined;
-  const candidates = (fromGit ?? (await walkFiles(dir, maxFiles, options.signal))).sort();
+  const given = options.files && options.files.length > 0 ? [...new Set(options.files)] : undefined;
+  const candidates = (given ?? (await walkFiles(dir, maxFiles * 10, options.signal))).sort(
+    (a, b) => priority(a) - priority(b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const files: string[] = [];
   let truncated = false;
   for (const path of candidates) {
@@ -106,11 +117,11 @@ export async function listRepoFiles(
       break;
     }
     if (options.signal?.aborted) throw new CancelledError("file listing cancelled");
-    if (fromGit) {
+    if (given) {
       const stat = await lstat(join(dir, path)).catch(() => undefined);
       if (!stat?.isFile()) continue;
     }
     files.push(path);
   }
-  return { files, source: fromGit ? "git" : "walk", truncated };
+  return { files: files.sort(), source: given ? "given" : "walk", truncated };
 }

@@ -32,5 +32,11 @@ export interface RepoFacts {
  * The Explorer port: builds {@link RepoFacts} for a work copy. The implementation uses tree-sitter (WASM).
  */
 export interface Explorer {
-  explore(dir: string, options?: { signal?: AbortSignal }): Promise<RepoFacts>;
+  /**
+   * @param dir  absolute path of the work tree
+   * @param options.files  the repository's files (repository-relative), e.g. from `Workspace.listFiles()`, which
+   *   names its git directory explicitly; without it the tree is walked (git is never run inside a tree the
+   *   sandbox may have written)
+   */
+  explore(dir: string, options?: { signal?: AbortSignal; files?: readonly string[] }): Promise<RepoFacts>;
 }

@@ -1,7 +1,6 @@
-import { lstat, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { Parser, Query } from "web-tree-sitter";
 import { CancelledError } from "../core/errors.js";
+import { SafeTree } from "../workspace/safe-fs.js";
 import { DETECTION_CONFIG_FILES, detectProject } from "./detect.js";
 import { DEFAULT_MAX_FILES, listRepoFiles } from "./file-walk.js";
 import { extractImports, IMPORT_QUERIES, resolveImport } from "./imports.js";
@@ -57,9 +56,13 @@ export class TreeSitterExplorer implements Explorer {
    * @throws CancelledError when `signal` aborts
    * @throws TanukiError (`internal`) when a grammar cannot be loaded
    */
-  async explore(dir: string, options: { signal?: AbortSignal } = {}): Promise<RepoFacts> {
+  async explore(dir: string, options: { signal?: AbortSignal; files?: readonly string[] } = {}): Promise<RepoFacts> {
     const { signal } = options;
-    const { files } = await listRepoFiles(dir, { maxFiles: this.options.maxFiles, signal });
+    const { files } = await listRepoFiles(dir, {
+      maxFiles: this.options.maxFiles,
+      ...(signal ? { signal } : {}),
+      ...(options.files ? { files: options.files } : {}),
+    });
     const fileSet = new Set(files);
     const symbols: Record<string, SymbolSignature[]> = {};
     const imports: Record<string, string[]> = {};
@@ -102,13 +105,15 @@ export class TreeSitterExplorer implements Explorer {
     }
   }
 
-  /** UTF-8 text of a regular file under the size cap; undefined for symlinks, large, unreadable or binary files. */
+  /**
+   * UTF-8 text of a regular file under the size cap; undefined for symlinks (also as a folder on the way), large,
+   * unreadable or binary files. Read symlink-safely (see SafeTree): the tree may have been written by the sandbox.
+   */
   private async readSmallFile(dir: string, path: string): Promise<string | undefined> {
-    const full = join(dir, path);
-    const stat = await lstat(full).catch(() => undefined);
-    if (!stat?.isFile() || stat.size > this.options.maxParseBytes) return undefined;
-    const text = await readFile(full, "utf8").catch(() => undefined);
-    return text === undefined || text.includes("\u0000") ? undefined : text;
+    const tree = await SafeTree.open(dir);
+    const read = await tree.read(path, this.options.maxParseBytes).catch(() => undefined);
+    if (!read || read.truncated) return undefined;
+    return read.content.includes("\u0000") ? undefined : read.content;
   }
 
   private grammarTools(grammar: GrammarId): Promise<GrammarTools> {

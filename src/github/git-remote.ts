@@ -1,9 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { GitError } from "../core/errors.js";
-
-/** Largest output a git command here may produce (bytes). */
-const MAX_OUTPUT_BYTES = 64 * 1024 * 1024;
+import { type GitProtocol, gitAuthEnv, runGit } from "../workspace/run-git.js";
 
 /** Where a repository lives and how to authenticate one git command against it. */
 export interface GitRemote {
@@ -38,10 +35,10 @@ export interface CloneOptions {
 export async function cloneAtSha(options: CloneOptions): Promise<void> {
   const { remote, sha, dir, signal } = options;
   await mkdir(dir, { recursive: true });
-  await git(dir, ["init", "--quiet"], {}, signal);
+  await runGit({ repo: dir }, ["init", "--quiet"], withSignal(signal));
   const wants = [sha, ...(options.alsoFetch ?? [])].filter((s, i, all) => all.indexOf(s) === i);
-  await git(dir, ["fetch", "--quiet", "--no-tags", remote.url, ...wants], authEnv(remote), signal);
-  await git(dir, ["checkout", "--quiet", "--detach", sha], {}, signal);
+  await runGit({ repo: dir }, ["fetch", "--quiet", "--no-tags", "--", remote.url, ...wants], transfer(remote, signal));
+  await runGit({ repo: dir }, ["checkout", "--quiet", "--detach", sha], withSignal(signal));
 }
 
 /** Options for {@link pushBranch}. */
@@ -68,7 +65,11 @@ export async function pushBranch(options: PushOptions): Promise<void> {
     throw new GitError(`refusing to push to "${branch}": Tanuki pushes only to tanuki/... branches`, "git push");
   }
   const refspec = `${options.force ? "+" : ""}${sha}:refs/heads/${branch}`;
-  await git(repoDir, ["push", "--quiet", "--no-verify", remote.url, refspec], authEnv(remote), signal);
+  await runGit(
+    { repo: repoDir },
+    ["push", "--quiet", "--no-verify", "--", remote.url, refspec],
+    transfer(remote, signal),
+  );
 }
 
 /**
@@ -78,60 +79,20 @@ export async function pushBranch(options: PushOptions): Promise<void> {
  */
 export async function diffCommits(repoDir: string, base: string, head: string, mergeBase = false): Promise<string> {
   const range = mergeBase ? [`${base}...${head}`] : [base, head];
-  return git(repoDir, ["diff", "--no-color", "--no-ext-diff", ...range], {});
+  const result = await runGit({ repo: repoDir }, ["diff", "--no-color", "--no-ext-diff", "--no-textconv", ...range]);
+  return result.stdout;
 }
 
 /** True when `ancestor` is an ancestor of (or equal to) `descendant` in the local clone. */
 export async function isAncestor(repoDir: string, ancestor: string, descendant: string): Promise<boolean> {
   try {
-    await git(repoDir, ["merge-base", "--is-ancestor", ancestor, descendant], {});
-    return true;
+    const result = await runGit({ repo: repoDir }, ["merge-base", "--is-ancestor", ancestor, descendant], {
+      okExitCodes: [1],
+    });
+    return result.exitCode === 0;
   } catch {
     return false;
   }
-}
-
-/** Environment that hands the token to one git command, as GitHub Actions' checkout does. */
-function authEnv(remote: GitRemote): Record<string, string> {
-  if (!remote.token) return {};
-  const basic = Buffer.from(`x-access-token:${remote.token}`).toString("base64");
-  return {
-    GIT_CONFIG_COUNT: "1",
-    GIT_CONFIG_KEY_0: "http.extraheader",
-    GIT_CONFIG_VALUE_0: `AUTHORIZATION: basic ${basic}`,
-  };
-}
-
-/**
- * Run git with a minimal environment (no inherited GIT_* variables, no prompts, no user config) and return
- * stdout. Error messages carry git's stderr, which never contains the header (git does not echo it).
- */
-function git(cwd: string, args: string[], extraEnv: Record<string, string>, signal?: AbortSignal): Promise<string> {
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: cwd,
-    GIT_TERMINAL_PROMPT: "0",
-    GIT_CONFIG_NOSYSTEM: "1",
-    GIT_CONFIG_GLOBAL: "/dev/null",
-    GIT_AUTHOR_NAME: "tanuki[bot]",
-    GIT_AUTHOR_EMAIL: "tanuki[bot]@users.noreply.github.com",
-    GIT_COMMITTER_NAME: "tanuki[bot]",
-    GIT_COMMITTER_EMAIL: "tanuki[bot]@users.noreply.github.com",
-    ...extraEnv,
-  };
-  const command = `git ${args[0] ?? ""}`;
-  return new Promise((resolve, reject) => {
-    execFile(
-      "git",
-      ["-c", "core.quotePath=false", "-c", "color.ui=false", "-C", cwd, ...args],
-      { env, maxBuffer: MAX_OUTPUT_BYTES, encoding: "utf8", windowsHide: true, signal },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const detail = (stderr.trim() || error.message).slice(0, 2_000);
-        reject(new GitError(`${command} failed: ${detail}`, `${command} (in ${cwd})`, { cause: error }));
-      },
-    );
-  });
 }
 
 /**
@@ -147,11 +108,28 @@ export async function fetchCommits(
   const fetched: string[] = [];
   for (const sha of shas) {
     try {
-      await git(dir, ["fetch", "--quiet", "--no-tags", remote.url, sha], authEnv(remote), signal);
+      await runGit({ repo: dir }, ["fetch", "--quiet", "--no-tags", "--", remote.url, sha], transfer(remote, signal));
       fetched.push(sha);
     } catch (err) {
       if (signal?.aborted) throw err;
     }
   }
   return fetched;
+}
+
+/**
+ * Options for a command that talks to `remote`: the transport its URL needs (https for GitHub; a local path or
+ * file:// URL in tests and air-gapped setups) and the token as a per-command header (see gitAuthEnv).
+ */
+function transfer(remote: GitRemote, signal?: AbortSignal) {
+  const protocols: GitProtocol[] = /^https:\/\//i.test(remote.url)
+    ? ["https"]
+    : /^http:\/\//i.test(remote.url)
+      ? ["http"]
+      : ["file"];
+  return { protocols, env: gitAuthEnv(remote.token), ...withSignal(signal) };
+}
+
+function withSignal(signal?: AbortSignal): { signal?: AbortSignal } {
+  return signal ? { signal } : {};
 }

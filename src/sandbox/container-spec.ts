@@ -2,11 +2,6 @@ import { resolve } from "node:path";
 import type Dockerode from "dockerode";
 import { SANDBOX_WORKDIR, type SandboxOptions } from "./sandbox.js";
 
-/** uid:gid every sandbox process runs as (the image's `tanuki` user). */
-export const SANDBOX_USER = "1000:1000";
-/** Numeric uid of {@link SANDBOX_USER}. */
-export const SANDBOX_UID = 1000;
-
 /** Label on every container Tanuki creates, so leftovers can be found even without a job label. */
 export const SANDBOX_LABEL = "tanuki.sandbox";
 
@@ -36,31 +31,65 @@ export function toEnvList(env: Readonly<Record<string, string>>): string[] {
   return Object.entries(env).map(([key, value]) => `${key}=${value}`);
 }
 
+/** One command's part of a container spec. */
+export interface CommandSpec {
+  /** argv of the container's main process (run under Docker's init, which reaps orphans). */
+  argv: string[];
+  /** `KEY=value` strings added after {@link SANDBOX_ENV} and the sandbox's own `env`. */
+  env: string[];
+  /** `uid:gid` the command runs as (never root). */
+  user: string;
+}
+
 /**
- * Create options for one hardened, warm sandbox container: an idle `sleep infinity` under Docker's init
- * (which reaps orphans), the workspace bind-mounted read-write at {@link SANDBOX_WORKDIR}, no network, all
- * capabilities dropped, no-new-privileges, read-only root, a size-capped /tmp tmpfs, memory (no extra swap),
- * CPU and pids caps, a non-root user and an environment built from {@link SANDBOX_ENV} only.
+ * Create options for the container of ONE command (see `runContainer`): the work tree bind-mounted read-write at
+ * {@link SANDBOX_WORKDIR}, all capabilities dropped, no-new-privileges, read-only root, a size-capped /tmp tmpfs,
+ * memory (no extra swap), CPU and pids caps, a non-root user, an environment built from {@link SANDBOX_ENV} and
+ * the sandbox's own settings only, and the sandbox's network:
+ * - `"none"` (default): `NetworkMode: "none"`: no interface but loopback, where `localhost` resolves (Docker
+ *   writes `127.0.0.1 localhost` into /etc/hosts; `NetworkDisabled` would leave it empty);
+ * - `egress`: attached only to the given internal network, whose one way out is the egress proxy (`proxyUrl`,
+ *   given to the command as HTTP(S)_PROXY); used by the environment phase.
  */
-export function buildContainerSpec(options: SandboxOptions): Dockerode.ContainerCreateOptions {
+export function buildContainerSpec(options: SandboxOptions, command: CommandSpec): Dockerode.ContainerCreateOptions {
   const { limits } = options;
+  const network = options.network ?? "none";
+  const proxyEnv: Record<string, string> =
+    network === "none"
+      ? {}
+      : {
+          HTTP_PROXY: network.proxyUrl,
+          HTTPS_PROXY: network.proxyUrl,
+          http_proxy: network.proxyUrl,
+          https_proxy: network.proxyUrl,
+          NO_PROXY: "localhost,127.0.0.1,::1",
+          no_proxy: "localhost,127.0.0.1,::1",
+        };
+  const mounts: Dockerode.MountSettings[] = [
+    { Type: "bind", Source: resolve(options.workspaceDir), Target: SANDBOX_WORKDIR, ReadOnly: false },
+    ...(options.readOnlyMounts ?? []).map((m) => ({
+      Type: "bind" as const,
+      Source: resolve(m.source),
+      Target: m.target,
+      ReadOnly: true,
+    })),
+  ];
   return {
     Image: options.image,
-    Cmd: ["sleep", "infinity"],
-    User: SANDBOX_USER,
+    Cmd: command.argv,
+    User: command.user,
     WorkingDir: SANDBOX_WORKDIR,
-    Env: toEnvList(SANDBOX_ENV),
+    Env: [...toEnvList({ ...SANDBOX_ENV, ...proxyEnv, ...options.env }), ...command.env],
     Hostname: "sandbox",
     Labels: { [SANDBOX_LABEL]: "true", ...options.labels },
     Tty: false,
     OpenStdin: false,
     AttachStdin: false,
-    AttachStdout: false,
-    AttachStderr: false,
-    NetworkDisabled: true,
+    AttachStdout: true,
+    AttachStderr: true,
     HostConfig: {
       Init: true,
-      NetworkMode: "none",
+      NetworkMode: network === "none" ? "none" : network.network,
       CapDrop: ["ALL"],
       SecurityOpt: ["no-new-privileges"],
       ReadonlyRootfs: true,
@@ -71,7 +100,7 @@ export function buildContainerSpec(options: SandboxOptions): Dockerode.Container
       MemorySwap: Math.floor(limits.memoryBytes),
       NanoCpus: Math.round(limits.cpus * 1e9),
       PidsLimit: Math.floor(limits.pids),
-      Mounts: [{ Type: "bind", Source: resolve(options.workspaceDir), Target: SANDBOX_WORKDIR, ReadOnly: false }],
+      Mounts: mounts,
       LogConfig: { Type: "none", Config: {} },
     },
   };

@@ -1,23 +1,26 @@
+import { randomUUID } from "node:crypto";
+import { lstat } from "node:fs/promises";
 import Dockerode from "dockerode";
 import { CancelledError, SandboxError } from "../core/errors.js";
-import { buildContainerSpec, SANDBOX_USER } from "./container-spec.js";
+import { buildContainerSpec } from "./container-spec.js";
 import { dockerStatusCode, toSandboxError } from "./docker-errors.js";
-import { runDockerExec } from "./docker-exec.js";
+import { removeContainer, runContainer, type StopReason } from "./docker-run.js";
+import { buildExecArgv, resolveSandboxCwd, toExecEnv } from "./exec-command.js";
+import type { ExecRequest, ExecResult, Sandbox, SandboxOptions, SandboxProvider } from "./sandbox.js";
 import {
-  buildExecArgv,
-  buildKillArgv,
-  isTimeoutExit,
-  KILL_GRACE_S,
-  OOM_COUNTER_ARGV,
-  parseOomKills,
-  resolveSandboxCwd,
-  toExecEnv,
-} from "./exec-command.js";
-import type { ExecRequest, ExecResult, Sandbox, SandboxLimits, SandboxOptions, SandboxProvider } from "./sandbox.js";
-import { prepareWorkspaceForSandbox } from "./workspace-permissions.js";
+  handOverTree,
+  quotaEnforcedByVolume,
+  type SandboxOwner,
+  sandboxOwnerFor,
+  sweepTree,
+  treeBytes,
+} from "./tree-handover.js";
 
 /** The command that builds the default sandbox image, named in `sandbox-image` errors. */
 export const BUILD_IMAGE_COMMAND = "npm run sandbox:image";
+
+/** Label carrying the sandbox's id on each of its command containers. */
+export const SANDBOX_ID_LABEL = "tanuki.sandbox.id";
 
 /** Options of {@link DockerSandboxProvider}. */
 export interface DockerSandboxProviderOptions {
@@ -25,59 +28,46 @@ export interface DockerSandboxProviderOptions {
   docker?: Dockerode;
   /** Engine socket when `docker` is not given. Default: Dockerode's own (DOCKER_HOST or /var/run/docker.sock). */
   socketPath?: string;
+  /** How often the work tree is measured during a command when no volume enforces its quota, ms. Default 5,000. */
+  quotaWatchIntervalMs?: number;
 }
 
 /**
- * {@link SandboxProvider} over the Docker Engine (dockerode): one warm, hardened container per job (see
- * `buildContainerSpec`), commands run with `docker exec`. Inspired by the "long-lived container + exec"
- * pattern of SWE-agent / OpenHands runtimes, which avoids paying container start-up per command.
+ * {@link SandboxProvider} over the Docker Engine (dockerode). A sandbox is a hardened container template (see
+ * `buildContainerSpec`); each command runs in a fresh container from it that is removed, with every process the
+ * command started, before `exec` returns. So a daemon the repository's tests start (`setsid`, double fork) cannot
+ * outlive its command and race the host's later reads and writes of the work tree, a fork bomb cannot leave the
+ * next command without pids, and the memory cgroup's OOM flag belongs to exactly one command.
  */
 export class DockerSandboxProvider implements SandboxProvider {
   readonly docker: Dockerode;
+  readonly #watchIntervalMs: number;
 
   constructor(options: DockerSandboxProviderOptions = {}) {
     this.docker =
       options.docker ?? (options.socketPath ? new Dockerode({ socketPath: options.socketPath }) : new Dockerode());
+    this.#watchIntervalMs = options.quotaWatchIntervalMs ?? 5_000;
   }
 
   /**
-   * Creates and starts the container. The workspace is opened up for the sandbox user first (see
-   * `prepareWorkspaceForSandbox`). When `options.signal` aborts, the container is removed.
+   * Checks the image and the work tree and returns the sandbox; no container runs until the first `exec`.
    *
-   * @throws SandboxError code `sandbox-image` when the image is missing; `sandbox` for other engine failures
-   * @throws CancelledError when `options.signal` aborts during creation (nothing is left behind)
+   * @throws SandboxError code `sandbox-image` when the image is missing; `sandbox` for other engine failures or a
+   *   work tree that is not a folder
+   * @throws CancelledError when `options.signal` has aborted
    */
   async create(options: SandboxOptions): Promise<Sandbox> {
-    const { signal } = options;
-    if (signal?.aborted) throw new CancelledError("sandbox creation cancelled");
+    if (options.signal?.aborted) throw new CancelledError("sandbox creation cancelled");
     await this.requireImage(options.image);
-    const access = await prepareWorkspaceForSandbox(options.workspaceDir);
-    if (signal?.aborted) throw new CancelledError("sandbox creation cancelled");
-
-    let container: Dockerode.Container;
-    try {
-      container = await this.docker.createContainer(buildContainerSpec(options));
-    } catch (err) {
-      if (dockerStatusCode(err) === 404) throw missingImageError(options.image, err);
-      throw toSandboxError("cannot create the sandbox container", err);
-    }
-    const sandbox = new DockerSandbox(container, options.limits, access.shared ? "0000" : "0022");
-    try {
-      await container.start();
-    } catch (err) {
-      await sandbox.dispose().catch(() => undefined);
-      throw toSandboxError("cannot start the sandbox container", err);
-    }
-    if (signal) {
-      const onAbort = () => void sandbox.dispose().catch(() => undefined);
-      signal.addEventListener("abort", onAbort, { once: true });
-      sandbox.onDispose(() => signal.removeEventListener("abort", onAbort));
-      if (signal.aborted) {
-        await sandbox.dispose();
-        throw new CancelledError("sandbox creation cancelled");
-      }
-    }
-    return sandbox;
+    const root = await lstat(options.workspaceDir).catch(() => undefined);
+    if (!root?.isDirectory()) throw new SandboxError(`workspace ${options.workspaceDir} is not a directory`);
+    const diskBytes = options.limits.diskBytes;
+    const measureQuota = diskBytes !== undefined && !(await quotaEnforcedByVolume(options.workspaceDir, diskBytes));
+    if (options.signal?.aborted) throw new CancelledError("sandbox creation cancelled");
+    return new DockerSandbox(this.docker, options, sandboxOwnerFor(), {
+      measureQuota,
+      watchIntervalMs: this.#watchIntervalMs,
+    });
   }
 
   /**
@@ -102,108 +92,115 @@ function missingImageError(image: string, cause: unknown): SandboxError {
   );
 }
 
-/** One running sandbox container; created by {@link DockerSandboxProvider.create}. */
+/** One job's sandbox; created by {@link DockerSandboxProvider.create}. */
 export class DockerSandbox implements Sandbox {
-  readonly id: string;
-  readonly #container: Dockerode.Container;
-  readonly #limits: SandboxLimits;
-  readonly #umask: string;
+  readonly id = `sandbox-${randomUUID()}`;
+  readonly #docker: Dockerode;
+  readonly #options: SandboxOptions;
+  readonly #owner: SandboxOwner;
+  readonly #quota: { measureQuota: boolean; watchIntervalMs: number };
   readonly #disposed = new AbortController();
-  readonly #onDispose: Array<() => void> = [];
+  readonly #running = new Set<Dockerode.Container>();
+  #queue: Promise<unknown> = Promise.resolve();
   #disposing: Promise<void> | undefined;
-  #execCount = 0;
-  /** Last OOM-kill count read from the container's memory cgroup (a fresh container starts at 0). */
-  #oomKills: number | undefined = 0;
 
-  constructor(container: Dockerode.Container, limits: SandboxLimits, umask: string) {
-    this.#container = container;
-    this.id = container.id;
-    this.#limits = limits;
-    this.#umask = umask;
+  constructor(
+    docker: Dockerode,
+    options: SandboxOptions,
+    owner: SandboxOwner,
+    quota: { measureQuota: boolean; watchIntervalMs: number },
+  ) {
+    this.#docker = docker;
+    this.#options = options;
+    this.#owner = owner;
+    this.#quota = quota;
+    const signal = options.signal;
+    if (signal) {
+      const onAbort = () => void this.dispose().catch(() => undefined);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#disposed.signal.addEventListener("abort", () => signal.removeEventListener("abort", onAbort));
+    }
   }
 
   /**
-   * Runs `request.command` with `sh -c` as uid 1000 in `request.cwd` (relative to /workspace), under a wall-time
-   * cap of min(request.timeoutMs, limits.commandTimeoutMs): past it the whole process group is killed and the
-   * result has exitCode 124 and timedOut. Output past `limits.maxOutputBytes` is dropped (truncated).
-   * After a non-zero exit, the memory cgroup's OOM-kill counter tells whether the memory cap killed a process
-   * (`oomKilled`; absent after exit 0 or when the kernel does not tell).
+   * Runs `request.command` with `sh -c` in a fresh container, in `request.cwd` (relative to /workspace), as the
+   * sandbox user, under a wall-time cap of min(request.timeoutMs, limits.commandTimeoutMs): past it the container
+   * is killed and the result has exitCode 124 and `timedOut`. Output past `limits.maxOutputBytes` is dropped
+   * (`truncated`). `oomKilled` tells whether the memory cap killed a process of this command. With a disk quota,
+   * a command that grows the work tree past it is stopped (`diskQuotaExceeded`, exit code 1 unless it failed on
+   * its own, e.g. with ENOSPC).
+   *
+   * Commands of one sandbox run one at a time. Before each, the work tree is handed to the sandbox user; after
+   * each, once the container is gone, planted `.git` entries and setuid bits are removed (see `sweepTree`).
    *
    * @throws CancelledError when `request.signal` aborts or the sandbox is disposed meanwhile (the command is killed)
-   * @throws SandboxError when the engine fails, or on an invalid cwd/env
+   * @throws SandboxError when the engine fails, on an invalid cwd/env, or after dispose
    */
-  async exec(request: ExecRequest): Promise<ExecResult> {
-    if (this.#disposed.signal.aborted) throw new SandboxError(`sandbox ${this.id.slice(0, 12)} is disposed`);
+  exec(request: ExecRequest): Promise<ExecResult> {
+    const run = this.#queue.then(
+      () => this.#exec(request),
+      () => this.#exec(request),
+    );
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #exec(request: ExecRequest): Promise<ExecResult> {
+    if (this.#disposed.signal.aborted) throw new SandboxError(`sandbox ${this.id} is disposed`);
     if (request.signal?.aborted) throw new CancelledError("command cancelled");
     const cwd = resolveSandboxCwd(request.cwd);
     const env = toExecEnv(request.env);
-    const timeoutMs = Math.max(
-      1,
-      Math.min(request.timeoutMs ?? this.#limits.commandTimeoutMs, this.#limits.commandTimeoutMs),
-    );
-    // One controller per exec, unhooked afterwards (AbortSignal.any keeps listeners on the long-lived
-    // dispose signal alive on Node 20).
+    const limits = this.#options.limits;
+    const timeoutMs = Math.max(1, Math.min(request.timeoutMs ?? limits.commandTimeoutMs, limits.commandTimeoutMs));
+    await handOverTree(this.#options.workspaceDir, this.#owner);
+
     const cancel = new AbortController();
     const onCancel = () => cancel.abort();
     request.signal?.addEventListener("abort", onCancel, { once: true });
     this.#disposed.signal.addEventListener("abort", onCancel, { once: true });
+    const spec = buildContainerSpec(
+      { ...this.#options, labels: { ...this.#options.labels, [SANDBOX_ID_LABEL]: this.id } },
+      { argv: buildExecArgv({ command: request.command, cwd }), env, user: `${this.#owner.uid}:${this.#owner.gid}` },
+    );
+    const started = performance.now();
+    let outcome: Awaited<ReturnType<typeof runContainer>>;
     try {
-      return await this.#run(request.command, cwd, env, timeoutMs, cancel.signal);
+      outcome = await runContainer(this.#docker, spec, {
+        maxOutputBytes: limits.maxOutputBytes,
+        timeoutMs,
+        signal: cancel.signal,
+        onCreated: (container) => this.#running.add(container),
+        ...(this.#quota.measureQuota
+          ? { watch: () => this.#overQuota(), watchIntervalMs: this.#quota.watchIntervalMs }
+          : {}),
+      });
+    } catch (err) {
+      if (dockerStatusCode(err) === 404) throw missingImageError(this.#options.image, err);
+      throw toSandboxError("cannot run a command in the sandbox", err);
     } finally {
+      this.#running.clear();
       request.signal?.removeEventListener("abort", onCancel);
       this.#disposed.signal.removeEventListener("abort", onCancel);
     }
-  }
-
-  async #run(command: string, cwd: string, env: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecResult> {
-    const pidFile = `/tmp/.tanuki-exec-${++this.#execCount}.pid`;
-    const started = performance.now();
-    const raw = await runDockerExec(this.#container, {
-      argv: buildExecArgv({ command, cwd, timeoutMs, pidFile, umask: this.#umask }),
-      env,
-      user: SANDBOX_USER,
-      maxOutputBytes: this.#limits.maxOutputBytes,
-      deadlineMs: timeoutMs + KILL_GRACE_S * 1000 + 3_000,
-      signal,
-    });
     const durationMs = Math.round(performance.now() - started);
-    if (raw.exitCode === undefined) await this.#killGroup(pidFile);
-    if (raw.aborted) throw new CancelledError("command cancelled");
-
-    const timedOut = raw.deadlineHit || isTimeoutExit(raw.exitCode ?? 124, durationMs, timeoutMs);
-    const exitCode = timedOut ? 124 : (raw.exitCode ?? 124);
-    const result: ExecResult = {
-      exitCode,
-      stdout: raw.stdout,
-      stderr: raw.stderr,
-      durationMs,
-      timedOut,
-      truncated: raw.truncated,
-    };
-    // Only failed commands are checked (one extra exec, ~50 ms): an OOM kill inside a command that still exits
-    // 0 shows up on the next failing one.
-    if (exitCode !== 0) {
-      const oomKilled = await this.#oomKilledSinceLastCheck();
-      if (oomKilled !== undefined) result.oomKilled = oomKilled;
-    }
-    return result;
+    const sweep = await sweepTree(this.#options.workspaceDir);
+    if (outcome.stopped === "cancel") throw new CancelledError("command cancelled");
+    const diskBytes = limits.diskBytes;
+    const overQuota = outcome.stopped === "disk-quota" || (diskBytes !== undefined && sweep.bytes > diskBytes);
+    return toExecResult(outcome.exitCode, outcome, durationMs, overQuota ? diskBytes : undefined);
   }
 
-  /** Stops and removes the container (force). Idempotent; a command still running is cancelled. */
+  async #overQuota(): Promise<StopReason | undefined> {
+    const diskBytes = this.#options.limits.diskBytes;
+    if (diskBytes === undefined) return undefined;
+    return (await treeBytes(this.#options.workspaceDir)) > diskBytes ? "disk-quota" : undefined;
+  }
+
+  /** Kills a running command and refuses new ones. Idempotent. */
   dispose(): Promise<void> {
     if (!this.#disposing) {
       this.#disposed.abort();
-      for (const hook of this.#onDispose.splice(0)) hook();
-      this.#disposing = this.#container.remove({ force: true, v: true }).then(
-        () => undefined,
-        (err: unknown) => {
-          const status = dockerStatusCode(err);
-          // 404: already gone; 409: removal already in progress.
-          if (status === 404 || status === 409) return;
-          this.#disposing = undefined;
-          throw toSandboxError(`cannot remove sandbox container ${this.id.slice(0, 12)}`, err);
-        },
-      );
+      this.#disposing = Promise.all([...this.#running].map((c) => removeContainer(c))).then(() => undefined);
     }
     return this.#disposing;
   }
@@ -211,42 +208,28 @@ export class DockerSandbox implements Sandbox {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
 
-  /** @internal Runs `hook` once when the sandbox is disposed (the provider unhooks its abort listener). */
-  onDispose(hook: () => void): void {
-    if (this.#disposed.signal.aborted) hook();
-    else this.#onDispose.push(hook);
+/** Maps a container's end to the port's ExecResult (timeouts as 124, quota stops as a failure with a note). */
+function toExecResult(
+  exitCode: number,
+  outcome: Awaited<ReturnType<typeof runContainer>>,
+  durationMs: number,
+  quotaBytes: number | undefined,
+): ExecResult {
+  const timedOut = outcome.stopped === "timeout";
+  const result: ExecResult = {
+    exitCode: timedOut ? 124 : quotaBytes !== undefined && exitCode === 0 ? 1 : exitCode,
+    stdout: outcome.stdout,
+    stderr: outcome.stderr,
+    durationMs,
+    timedOut,
+    truncated: outcome.truncated,
+    oomKilled: outcome.oomKilled,
+  };
+  if (quotaBytes !== undefined) {
+    result.diskQuotaExceeded = true;
+    result.stderr += `\n[tanuki] the work tree went past its disk quota of ${quotaBytes} bytes; the command was stopped\n`;
   }
-
-  /** Best effort: the container may be gone (dispose) or out of pids; the in-container timeout still applies. */
-  async #killGroup(pidFile: string): Promise<void> {
-    if (this.#disposing) return;
-    await runDockerExec(this.#container, {
-      argv: buildKillArgv(pidFile),
-      env: [],
-      user: SANDBOX_USER,
-      maxOutputBytes: 4096,
-      deadlineMs: 5_000,
-    }).catch(() => undefined);
-  }
-
-  /** True/false when the cgroup's OOM-kill counter went up / did not since the last check; undefined if unknown. */
-  async #oomKilledSinceLastCheck(): Promise<boolean | undefined> {
-    if (this.#oomKills === undefined || this.#disposing) return undefined;
-    try {
-      const raw = await runDockerExec(this.#container, {
-        argv: OOM_COUNTER_ARGV,
-        env: [],
-        user: SANDBOX_USER,
-        maxOutputBytes: 4096,
-        deadlineMs: 5_000,
-      });
-      const count = parseOomKills(raw.stdout);
-      const previous = this.#oomKills;
-      this.#oomKills = count;
-      return count === undefined ? undefined : count > previous;
-    } catch {
-      return undefined;
-    }
-  }
+  return result;
 }

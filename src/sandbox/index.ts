@@ -1,4 +1,4 @@
-export { SANDBOX_ENV, SANDBOX_LABEL, SANDBOX_USER } from "./container-spec.js";
+export { SANDBOX_ENV, SANDBOX_LABEL } from "./container-spec.js";
 export {
   BUILD_IMAGE_COMMAND,
   DockerSandbox,
@@ -7,4 +7,4 @@ export {
 } from "./docker-sandbox.js";
 export { removeLeftoverSandboxes } from "./leftover-sandboxes.js";
 export * from "./sandbox.js";
-export { prepareWorkspaceForSandbox, type WorkspaceAccess } from "./workspace-permissions.js";
+export { DEFAULT_SANDBOX_OWNER, type SandboxOwner, sandboxOwnerFor } from "./tree-handover.js";

@@ -12,7 +12,21 @@ export interface SandboxLimits {
   maxOutputBytes: number;
   /** Size of the writable /tmp tmpfs, bytes. Default 256 MiB. */
   tmpBytes: number;
+  /**
+   * Disk quota of the work tree, bytes: a command that makes the tree larger is stopped (ENOSPC where the work
+   * tree lives on a quota volume; else the tree is measured every few seconds and after each command). Optional:
+   * no quota when absent.
+   */
+  diskBytes?: number;
 }
+
+/**
+ * Network of every command of a sandbox.
+ * - `"none"`: no interface but loopback; `localhost` resolves. Tests and every repository command after setup.
+ * - `egress`: attached only to an internal Docker network whose one way out is an allowlisting egress proxy
+ *   (`proxyUrl`, passed as HTTP_PROXY/HTTPS_PROXY). The environment phase's install commands only.
+ */
+export type SandboxNetwork = "none" | { kind: "egress"; network: string; proxyUrl: string };
 
 /** What a sandbox is created with. */
 export interface SandboxOptions {
@@ -21,8 +35,14 @@ export interface SandboxOptions {
   /** Image to run, e.g. `tanuki-sandbox:latest`. */
   image: string;
   limits: SandboxLimits;
-  /** Labels added to the container (job id etc.), used to find and remove leftovers. */
+  /** Labels added to every container (job id etc.), used to find and remove leftovers. */
   labels?: Record<string, string>;
+  /** Network of every command. Default `"none"`. */
+  network?: SandboxNetwork;
+  /** Environment added to every command (after the sandbox's fixed one), e.g. PATH with an environment's bin. */
+  env?: Record<string, string>;
+  /** Extra host files or folders mounted read-only (e.g. the host's CA bundle for the environment phase). */
+  readOnlyMounts?: Array<{ source: string; target: string }>;
   signal?: AbortSignal;
 }
 
@@ -54,17 +74,21 @@ export interface ExecResult {
   truncated: boolean;
   /** True when the container's memory cap killed a process during this exec, when the backend can tell. */
   oomKilled?: boolean;
+  /** True when the command was stopped because the work tree went past its disk quota. */
+  diskQuotaExceeded?: boolean;
 }
 
 /**
- * The Sandbox port: one warm, hardened container for one job. Commands run through exec.
+ * The Sandbox port: the hardened place where one job runs the repository's commands. Every command runs on its
+ * own (the Docker implementation: a fresh container per command), and when `exec` resolves nothing the command
+ * started is still running, so the host may read and write the work tree safely afterwards.
  *
  * @throws SandboxError when the engine fails (not when a command fails: that is an ExecResult).
  */
 export interface Sandbox {
   readonly id: string;
   exec(request: ExecRequest): Promise<ExecResult>;
-  /** Stop and remove the container. Idempotent; safe after a failure. */
+  /** Stop a running command and refuse new ones. Idempotent; safe after a failure. */
   dispose(): Promise<void>;
 }
 

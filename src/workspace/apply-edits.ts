@@ -1,9 +1,8 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import type { ApplyReport, Edit, EditOutcome } from "../core/edit.js";
 import { findClosestRegion } from "./closest-region.js";
 import { replaceOnce } from "./find-match.js";
 import { checkEditPath } from "./path-policy.js";
+import { SafeTree } from "./safe-fs.js";
 import type { PathPolicy } from "./workspace.js";
 
 /**
@@ -27,7 +26,8 @@ import type { PathPolicy } from "./workspace.js";
 export async function applyEdits(root: string, edits: Edit[], policy: PathPolicy): Promise<ApplyReport> {
   const outcomes: EditOutcome[] = [];
   /** Content before the batch (undefined: the file did not exist), keyed by relative path, in first-touched order. */
-  const before = new Map<string, { absolute: string; content: string | undefined }>();
+  const before = new Map<string, { resolved: string; content: string | undefined }>();
+  const tree = await SafeTree.open(root);
 
   for (const edit of edits) {
     const check = await checkEditPath(root, edit.path, policy);
@@ -36,13 +36,10 @@ export async function applyEdits(root: string, edits: Edit[], policy: PathPolicy
       continue;
     }
     try {
-      const current = await readText(check.absolute);
-      if (!before.has(check.relative)) before.set(check.relative, { absolute: check.absolute, content: current });
+      const current = await readText(tree, check.resolved);
+      if (!before.has(check.relative)) before.set(check.relative, { resolved: check.resolved, content: current });
       const result = planEdit(edit, check.relative, current);
-      if (result.status === "applied" && result.content !== current) {
-        await mkdir(dirname(check.absolute), { recursive: true });
-        await writeFile(check.absolute, result.content, "utf8");
-      }
+      if (result.status === "applied" && result.content !== current) await tree.write(check.resolved, result.content);
       outcomes.push(
         result.status === "applied"
           ? { edit, status: "applied", match: result.match }
@@ -54,8 +51,8 @@ export async function applyEdits(root: string, edits: Edit[], policy: PathPolicy
   }
 
   const changedPaths: string[] = [];
-  for (const [relative, { absolute, content }] of before) {
-    const after = await readText(absolute).catch(() => undefined);
+  for (const [relative, { resolved, content }] of before) {
+    const after = await readText(tree, resolved).catch(() => undefined);
     if (after !== content) changedPaths.push(relative);
   }
   return { outcomes, changedPaths };
@@ -110,12 +107,16 @@ function noMatchMessage(path: string, content: string, search: string, replace: 
   return parts.join("\n");
 }
 
-/** File content as UTF-8, or undefined when it does not exist. */
-async function readText(absolute: string): Promise<string | undefined> {
-  try {
-    return await readFile(absolute, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+/** Largest file an edit may change, bytes: an edit rewrites the whole file, which must be read whole first. */
+export const MAX_EDITABLE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * File content as UTF-8, or undefined when it does not exist (read symlink-safely, see SafeTree).
+ * @throws Error when the file is larger than {@link MAX_EDITABLE_BYTES}
+ */
+async function readText(tree: SafeTree, rel: string): Promise<string | undefined> {
+  const read = await tree.read(rel, MAX_EDITABLE_BYTES);
+  if (read?.truncated)
+    throw new Error(`the file is ${read.size} bytes, larger than the ${MAX_EDITABLE_BYTES} bytes an edit may rewrite`);
+  return read?.content;
 }

@@ -1,12 +1,13 @@
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { ApplyReport, Edit } from "../core/edit.js";
 import { PathPolicyError, UsageError } from "../core/errors.js";
 import { applyEdits } from "./apply-edits.js";
 import { openWorkCopy, type WorkCopy } from "./open-work-copy.js";
 import { checkEditPath } from "./path-policy.js";
 import { publishBranch } from "./publish-branch.js";
-import { gitOutput, runGit, splitNul } from "./run-git.js";
-import type { PathPolicy, Workspace, WorkspaceProvider } from "./workspace.js";
+import { type GitLocation, gitOutput, runGit, splitNul } from "./run-git.js";
+import { DEFAULT_READ_CAP_BYTES, SafeTree } from "./safe-fs.js";
+import type { PathPolicy, Workspace, WorkspaceOpenOptions, WorkspaceProvider } from "./workspace.js";
 
 /** Policy used by {@link GitWorkspace.readFile}: any file of the repository, workflows included, never `.git/`. */
 const READ_POLICY: PathPolicy = { allowWorkflows: true, allow: [], deny: [] };
@@ -34,29 +35,47 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
    * @throws GitError when cloning fails
    * @see openWorkCopy for what the work copy is and how it is configured
    */
-  async open(repoPath: string, options: { baseSha?: string; workRoot: string }): Promise<Workspace> {
-    return new GitWorkspace(await openWorkCopy(repoPath, options.baseSha, options.workRoot));
+  async open(repoPath: string, options: WorkspaceOpenOptions): Promise<Workspace> {
+    return new GitWorkspace(
+      await openWorkCopy(repoPath, {
+        workRoot: options.workRoot,
+        ...(options.baseSha ? { baseSha: options.baseSha } : {}),
+        ...(options.diskBytes ? { diskBytes: options.diskBytes } : {}),
+      }),
+    );
   }
 }
 
 /**
  * A git work copy (see {@link openWorkCopy}). Snapshots are commits kept under `refs/tanuki/snapshots/<n>`; HEAD
- * stays detached. Git operations on one workspace run one at a time; every git command passes
- * `-c safe.directory=*` (see runGit) because the sandbox may own the files.
+ * stays detached. Git operations on one workspace run one at a time, always with the git directory named
+ * explicitly (it lies outside the tree the sandbox writes); file reads go through {@link SafeTree}.
  */
 export class GitWorkspace implements Workspace {
   readonly dir: string;
   readonly baseSha: string;
   /** Absolute path of the user's repository. */
   readonly repoPath: string;
+  /** The work copy's git directory (never inside `dir`). */
+  readonly gitDir: string;
+  private readonly copy: WorkCopy;
+  private readonly git: GitLocation;
   private snapshotCount = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
   constructor(copy: WorkCopy) {
+    this.copy = copy;
     this.dir = copy.dir;
     this.baseSha = copy.baseSha;
     this.repoPath = copy.repoPath;
+    this.gitDir = copy.gitDir;
+    this.git = { gitDir: copy.gitDir, workTree: copy.dir };
+  }
+
+  /** Why the disk quota is measured instead of enforced by a volume, when it is (see WorkTreeVolume). */
+  get quotaNote(): string | undefined {
+    return this.copy.volume.fallbackReason;
   }
 
   /** @see applyEdits (never throws for a bad edit) */
@@ -65,28 +84,26 @@ export class GitWorkspace implements Workspace {
   }
 
   /**
-   * UTF-8 content of a repository-relative file, or undefined when it does not exist.
-   * @throws PathPolicyError when the path leaves the repository, goes through `.git/`, or names a folder
+   * UTF-8 content of a repository-relative file (at most `maxBytes` of its head, default 8 MiB), or undefined when
+   * it does not exist. Symlinks inside the repository are followed by resolving them, never by the file system.
+   * @throws PathPolicyError when the path leaves the repository, goes through `.git/`, names a folder or a
+   *   non-regular file
    */
-  async readFile(path: string): Promise<string | undefined> {
+  async readFile(path: string, options: { maxBytes?: number } = {}): Promise<string | undefined> {
     this.assertOpen();
     const check = await checkEditPath(this.dir, path, READ_POLICY);
     if (!check.ok) throw new PathPolicyError(`Cannot read ${path}: ${check.reason}`, path);
-    try {
-      return await readFile(check.absolute, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw error;
-    }
+    const tree = await SafeTree.open(this.dir);
+    return (await tree.read(check.resolved, options.maxBytes ?? DEFAULT_READ_CAP_BYTES))?.content;
   }
 
   /** Tracked files still present plus untracked files not ignored; sorted repository-relative POSIX paths. */
   listFiles(): Promise<string[]> {
     return this.exclusive(async () => {
       const listed = splitNul(
-        (await runGit(this.dir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])).stdout,
+        (await runGit(this.git, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"])).stdout,
       );
-      const deleted = new Set(splitNul((await runGit(this.dir, ["ls-files", "-z", "--deleted"])).stdout));
+      const deleted = new Set(splitNul((await runGit(this.git, ["ls-files", "-z", "--deleted"])).stdout));
       return [...new Set(listed)].filter((p) => !deleted.has(p)).sort();
     });
   }
@@ -95,7 +112,7 @@ export class GitWorkspace implements Workspace {
   diff(): Promise<string> {
     return this.exclusive(async () => {
       await this.stageAll();
-      return (await runGit(this.dir, ["diff", "--cached", ...DIFF_OPTIONS, this.baseSha, "--"])).stdout;
+      return (await runGit(this.git, ["diff", "--cached", ...DIFF_OPTIONS, this.baseSha, "--"])).stdout;
     });
   }
 
@@ -103,7 +120,7 @@ export class GitWorkspace implements Workspace {
   changedFiles(): Promise<string[]> {
     return this.exclusive(async () => {
       await this.stageAll();
-      const out = await runGit(this.dir, [
+      const out = await runGit(this.git, [
         "diff",
         "--cached",
         "--name-only",
@@ -124,11 +141,11 @@ export class GitWorkspace implements Workspace {
   snapshot(message: string): Promise<string> {
     return this.exclusive(async () => {
       await this.stageAll();
-      const tree = await gitOutput(this.dir, ["write-tree"]);
-      const head = await gitOutput(this.dir, ["rev-parse", "--verify", "HEAD^{commit}"]);
-      const sha = await gitOutput(this.dir, ["commit-tree", tree, "-p", head, "-m", message]);
+      const tree = await gitOutput(this.git, ["write-tree"]);
+      const head = await gitOutput(this.git, ["rev-parse", "--verify", "HEAD^{commit}"]);
+      const sha = await gitOutput(this.git, ["commit-tree", tree, "-p", head, "-m", message]);
       this.snapshotCount += 1;
-      await runGit(this.dir, ["update-ref", `refs/tanuki/snapshots/${this.snapshotCount}`, sha]);
+      await runGit(this.git, ["update-ref", `refs/tanuki/snapshots/${this.snapshotCount}`, sha]);
       return sha;
     });
   }
@@ -141,9 +158,9 @@ export class GitWorkspace implements Workspace {
   restore(sha: string): Promise<void> {
     return this.exclusive(async () => {
       if (sha.startsWith("-")) throw new UsageError(`Invalid commit "${sha}"`);
-      const commit = await gitOutput(this.dir, ["rev-parse", "--verify", `${sha}^{commit}`]);
-      await runGit(this.dir, ["reset", "--quiet", "--hard", commit]);
-      await runGit(this.dir, ["clean", "--quiet", "-f", "-f", "-d"]);
+      const commit = await gitOutput(this.git, ["rev-parse", "--verify", `${sha}^{commit}`]);
+      await runGit(this.git, ["reset", "--quiet", "--hard", commit]);
+      await runGit(this.git, ["clean", "--quiet", "-f", "-f", "-d"]);
     });
   }
 
@@ -151,7 +168,12 @@ export class GitWorkspace implements Workspace {
   publishBranch(snapshotSha: string, branch: string, message: string): Promise<{ branch: string; headSha: string }> {
     return this.exclusive(() =>
       publishBranch(
-        { workDir: this.dir, repoPath: this.repoPath, baseSha: this.baseSha },
+        {
+          gitDir: this.gitDir,
+          repoPath: this.repoPath,
+          repoOwnedByOther: this.copy.repoOwnedByOther,
+          baseSha: this.baseSha,
+        },
         snapshotSha,
         branch,
         message,
@@ -159,17 +181,18 @@ export class GitWorkspace implements Workspace {
     );
   }
 
-  /** Remove the work copy folder. Idempotent; other methods then throw UsageError. */
+  /** Remove the work copy (tree, volume and git directory). Idempotent; other methods then throw UsageError. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     await this.queue;
-    await rm(this.dir, { recursive: true, force: true });
+    await this.copy.volume.release();
+    await rm(this.copy.root, { recursive: true, force: true });
   }
 
   /** Stage the whole work tree (tracked, deleted and untracked-not-ignored files) in the work copy's own index. */
   private async stageAll(): Promise<void> {
-    await runGit(this.dir, ["add", "--all", "--", "."]);
+    await runGit(this.git, ["add", "--all", "--", "."]);
   }
 
   /** Run `task` after every earlier operation on this workspace has finished. */

@@ -11,6 +11,8 @@ export type PathCheck =
       absolute: string;
       /** The repository-relative POSIX path, normalised (no `.` or empty segments). */
       relative: string;
+      /** `relative` with every symlink inside the repository resolved: the file actually read or written. */
+      resolved: string;
     }
   | { ok: false; reason: string };
 
@@ -53,7 +55,7 @@ export async function checkEditPath(root: string, relPath: string, policy: PathP
     if (linkedReason) return { ok: false, reason: `${rel} is a symlink path to ${resolved.relative}; ${linkedReason}` };
   }
   if (resolved.isDirectory) return { ok: false, reason: `${rel} is a directory, not a file` };
-  return { ok: true, absolute, relative: rel };
+  return { ok: true, absolute, relative: rel, resolved: resolved.relative };
 }
 
 /** Lexical checks; returns the normalised relative path. */

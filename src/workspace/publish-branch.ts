@@ -1,15 +1,17 @@
 import { GitError } from "../core/errors.js";
-import { gitOutput, runGit, UPLOAD_PACK_OPTION } from "./run-git.js";
+import { type GitLocation, gitOutput, runGit } from "./run-git.js";
 
 /** Prefix every branch Tanuki publishes must have. */
 export const BRANCH_PREFIX = "tanuki/";
 
 /** Where {@link publishBranch} works: the work copy, the user's repository and the pinned base commit. */
 export interface PublishTarget {
-  /** Absolute path of Tanuki's work copy (holds the snapshot). */
-  workDir: string;
+  /** Git directory of Tanuki's work copy (holds the snapshot). */
+  gitDir: string;
   /** Absolute path of the user's repository (receives the branch). */
   repoPath: string;
+  /** True when another user owns it (see GitLocation). */
+  repoOwnedByOther?: boolean;
   /** Full SHA of the base commit; the published commit's only parent. */
   baseSha: string;
 }
@@ -42,38 +44,39 @@ export async function publishBranch(
       command,
     );
   }
-  const valid = await runGit(target.workDir, ["check-ref-format", ref], { okExitCodes: [1] });
+  const work: GitLocation = { gitDir: target.gitDir };
+  const user: GitLocation = { repo: target.repoPath, ...(target.repoOwnedByOther ? { ownedByOther: true } : {}) };
+  const valid = await runGit(work, ["check-ref-format", ref], { okExitCodes: [1] });
   if (valid.exitCode !== 0) throw new GitError(`"${branch}" is not a valid git branch name`, command);
 
-  const tree = await resolveInWorkCopy(target.workDir, snapshotSha, "tree");
-  const existing = await resolveRef(target.repoPath, ref);
+  const tree = await resolveInWorkCopy(work, snapshotSha, "tree");
+  const existing = await resolveRef(user, ref);
   if (existing !== undefined) {
-    if (await isCommitOf(target.repoPath, existing, tree, target.baseSha)) return { branch, headSha: existing };
+    if (await isCommitOf(user, existing, tree, target.baseSha)) return { branch, headSha: existing };
     throw new GitError(
       `Branch ${branch} already exists in ${target.repoPath} and points at ${existing}, not at this change; delete it or publish under another name`,
       command,
     );
   }
 
-  const commit = await gitOutput(target.workDir, ["commit-tree", tree, "-p", target.baseSha, "-m", message]);
+  const commit = await gitOutput(work, ["commit-tree", tree, "-p", target.baseSha, "-m", message]);
   const publishRef = `refs/tanuki/publish/${branch}`;
-  await runGit(target.workDir, ["update-ref", publishRef, commit]);
-  await runGit(target.repoPath, [
-    "-c",
-    "gc.auto=0",
-    "-c",
-    "maintenance.auto=false",
-    "fetch",
-    "--quiet",
-    "--no-tags",
-    "--no-write-fetch-head",
-    "--no-recurse-submodules",
-    UPLOAD_PACK_OPTION,
-    "--",
-    target.workDir,
-    `${publishRef}:${ref}`,
-  ]);
-  const headSha = await resolveRef(target.repoPath, ref);
+  await runGit(work, ["update-ref", publishRef, commit]);
+  await runGit(
+    user,
+    [
+      "fetch",
+      "--quiet",
+      "--no-tags",
+      "--no-write-fetch-head",
+      "--no-recurse-submodules",
+      "--",
+      target.gitDir,
+      `${publishRef}:${ref}`,
+    ],
+    { protocols: ["file"] },
+  );
+  const headSha = await resolveRef(user, ref);
   if (headSha !== commit) {
     throw new GitError(
       `Branch ${branch} in ${target.repoPath} points at ${headSha ?? "nothing"}, expected ${commit}`,
@@ -84,9 +87,9 @@ export async function publishBranch(
 }
 
 /** Full SHA of `sha`'s commit or tree in the work copy. */
-async function resolveInWorkCopy(workDir: string, sha: string, kind: "commit" | "tree"): Promise<string> {
+async function resolveInWorkCopy(work: GitLocation, sha: string, kind: "commit" | "tree"): Promise<string> {
   if (sha.startsWith("-")) throw new GitError(`"${sha}" is not a commit`, `rev-parse ${sha}`);
-  const result = await runGit(workDir, ["rev-parse", "--verify", "--quiet", `${sha}^{${kind}}`], { okExitCodes: [1] });
+  const result = await runGit(work, ["rev-parse", "--verify", "--quiet", `${sha}^{${kind}}`], { okExitCodes: [1] });
   if (result.exitCode !== 0) {
     throw new GitError(`${sha} is not a commit of the work copy (not a snapshot SHA?)`, `rev-parse ${sha}^{${kind}}`);
   }
@@ -94,13 +97,13 @@ async function resolveInWorkCopy(workDir: string, sha: string, kind: "commit" | 
 }
 
 /** SHA a full ref points at, or undefined when it does not exist. */
-async function resolveRef(repo: string, ref: string): Promise<string | undefined> {
+async function resolveRef(repo: GitLocation, ref: string): Promise<string | undefined> {
   const result = await runGit(repo, ["rev-parse", "--verify", "--quiet", ref], { okExitCodes: [1] });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
 }
 
 /** True when `commit` has exactly the given tree and the single parent `parent`. */
-async function isCommitOf(repo: string, commit: string, tree: string, parent: string): Promise<boolean> {
+async function isCommitOf(repo: GitLocation, commit: string, tree: string, parent: string): Promise<boolean> {
   const line = await gitOutput(repo, ["log", "-1", "--format=%T %P", commit]);
   return line === `${tree} ${parent}`;
 }

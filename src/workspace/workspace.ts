@@ -24,8 +24,11 @@ export interface Workspace {
   readonly baseSha: string;
   /** Apply edits under the path policy. A refused or unmatched edit is reported, not thrown. */
   applyEdits(edits: Edit[], policy: PathPolicy): Promise<ApplyReport>;
-  /** File content, or undefined when it does not exist. */
-  readFile(path: string): Promise<string | undefined>;
+  /**
+   * File content (at most `maxBytes` of its head, default 8 MiB), or undefined when it does not exist. Read
+   * symlink-safely: the sandbox may have written the tree.
+   */
+  readFile(path: string, options?: { maxBytes?: number }): Promise<string | undefined>;
   /** Repository-relative paths of tracked and untracked (not ignored) files. */
   listFiles(): Promise<string[]>;
   /** Unified diff of the current state against the base commit (untracked files included). */
@@ -46,12 +49,21 @@ export interface Workspace {
   dispose(): Promise<void>;
 }
 
+/** Options of {@link WorkspaceProvider.open}. */
+export interface WorkspaceOpenOptions {
+  /** Commit to start from; default HEAD. */
+  baseSha?: string;
+  /** Folder under which the work copy's private folder is created. */
+  workRoot: string;
+  /**
+   * Disk quota of the work tree, bytes (the sandbox's writes to it stop there). Enforced by a dedicated volume
+   * where the host allows one, else by measuring the tree after and during each command. Default: none.
+   */
+  diskBytes?: number;
+}
+
 /** Opens workspaces. The git implementation is `GitWorkspaceProvider`. */
 export interface WorkspaceProvider {
-  /**
-   * @param repoPath absolute path of the user's repository
-   * @param baseSha commit to start from; default HEAD
-   * @param workRoot folder under which the work copy is created
-   */
-  open(repoPath: string, options: { baseSha?: string; workRoot: string }): Promise<Workspace>;
+  /** @param repoPath absolute path of the user's repository */
+  open(repoPath: string, options: WorkspaceOpenOptions): Promise<Workspace>;
 }

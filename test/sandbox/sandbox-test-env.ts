@@ -52,6 +52,12 @@ export async function containerExists(docker: Dockerode, id: string): Promise<bo
   }
 }
 
+/** Ids of the containers (running or not) of the sandbox whose id is `sandboxId`. */
+export async function sandboxContainers(docker: Dockerode, sandboxId: string): Promise<string[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`tanuki.sandbox.id=${sandboxId}`] } });
+  return list.map((c) => c.Id);
+}
+
 /** Polls until container `id` is gone or `timeoutMs` passes; returns whether it is gone. */
 export async function waitContainerGone(docker: Dockerode, id: string, timeoutMs = 10_000): Promise<boolean> {
   const until = Date.now() + timeoutMs;

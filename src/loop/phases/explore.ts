@@ -16,6 +16,7 @@ export async function explorePhase(ctx: RunContext, state: RunState): Promise<Re
     () =>
       ctx.deps.workspaces.open(ctx.task.repoPath, {
         workRoot: ctx.deps.workRoot,
+        ...(ctx.config.sandbox.limits.diskBytes ? { diskBytes: ctx.config.sandbox.limits.diskBytes } : {}),
         ...(ctx.task.baseSha ? { baseSha: ctx.task.baseSha } : {}),
       }),
     (opened) => ({ output: { dir: opened.dir, baseSha: opened.baseSha } }),
@@ -24,7 +25,7 @@ export async function explorePhase(ctx: RunContext, state: RunState): Promise<Re
   const facts = await ctx.tool(
     "repo-map",
     { dir: workspace.dir },
-    () => ctx.deps.explorer.explore(workspace.dir, { signal: ctx.signal }),
+    async () => ctx.deps.explorer.explore(workspace.dir, { signal: ctx.signal, files: await workspace.listFiles() }),
     (found) => ({
       output: {
         files: found.files.length,

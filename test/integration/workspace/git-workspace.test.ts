@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GitError, PathPolicyError, UsageError } from "../../../src/core/errors.js";
-import { GitWorkspaceProvider } from "../../../src/workspace/git-workspace.js";
+import { type GitWorkspace, GitWorkspaceProvider } from "../../../src/workspace/git-workspace.js";
 import type { PathPolicy, Workspace } from "../../../src/workspace/workspace.js";
 
 const policy: PathPolicy = { allowWorkflows: false, allow: [], deny: [] };
@@ -27,6 +27,12 @@ function git(cwd: string, ...args: string[]): string {
     cwd,
     encoding: "utf8",
   }).trim();
+}
+
+/** git on a work copy: its git directory is outside the tree, so it is always named. */
+function wsGit(ws: Workspace, ...args: string[]): string {
+  const gitDir = (ws as GitWorkspace).gitDir;
+  return git(ws.dir, `--git-dir=${gitDir}`, `--work-tree=${ws.dir}`, ...args);
 }
 
 let temp: string;
@@ -78,12 +84,13 @@ describe("GitWorkspaceProvider.open", () => {
     const ws = await provider.open(repo, { workRoot });
     try {
       expect(ws.baseSha).toBe(second);
-      expect(dirname(ws.dir)).toBe(await realpath(workRoot));
-      expect(git(ws.dir, "rev-parse", "HEAD")).toBe(second);
-      expect(() => git(ws.dir, "symbolic-ref", "-q", "HEAD")).toThrow();
+      expect(dirname(dirname(ws.dir))).toBe(await realpath(workRoot));
+      expect(wsGit(ws, "rev-parse", "HEAD")).toBe(second);
+      expect(() => wsGit(ws, "symbolic-ref", "-q", "HEAD")).toThrow();
       expect(await ws.readFile("src/app.js")).toBe("export const version = 2;\n");
-      expect(git(ws.dir, "config", "--local", "user.email")).toBe("tanuki@users.noreply.github.com");
-      expect(git(ws.dir, "config", "--local", "user.name")).toBe("Tanuki");
+      // The git directory lies beside the tree, never in it: nothing in the tree is read as a repository.
+      expect(existsSync(join(ws.dir, ".git"))).toBe(false);
+      expect((ws as GitWorkspace).gitDir.startsWith(`${ws.dir}/`)).toBe(false);
       expect(git(repo, "config", "--local", "--list")).not.toContain("tanuki");
       expect(await ws.listFiles()).toEqual([".gitignore", "README.md", "src/app.js"]);
     } finally {
@@ -159,8 +166,8 @@ describe("GitWorkspace", () => {
   it("snapshot and restore: restore removes new files, keeps ignored ones, and returns to a snapshot", async () => {
     await ws.applyEdits([{ kind: "write-file", path: "src/one.js", content: "1\n" }], policy);
     const snap = await ws.snapshot("step 1");
-    expect(git(ws.dir, "rev-parse", "refs/tanuki/snapshots/1")).toBe(snap);
-    expect(git(ws.dir, "rev-parse", `${snap}^`)).toBe(base);
+    expect(wsGit(ws, "rev-parse", "refs/tanuki/snapshots/1")).toBe(snap);
+    expect(wsGit(ws, "rev-parse", `${snap}^`)).toBe(base);
 
     await ws.applyEdits([{ kind: "write-file", path: "src/two.js", content: "2\n" }], policy);
     await rm(join(ws.dir, "README.md"));
@@ -211,7 +218,7 @@ describe("GitWorkspace", () => {
     expect(result.branch).toBe("tanuki/issue-7");
     expect(git(repo, "rev-list", "--count", `${base}..tanuki/issue-7`)).toBe("1");
     expect(git(repo, "log", "-1", "--format=%P", "tanuki/issue-7")).toBe(base);
-    expect(git(repo, "rev-parse", "tanuki/issue-7^{tree}")).toBe(git(ws.dir, "rev-parse", `${snap}^{tree}`));
+    expect(git(repo, "rev-parse", "tanuki/issue-7^{tree}")).toBe(wsGit(ws, "rev-parse", `${snap}^{tree}`));
     expect(git(repo, "log", "-1", "--format=%an <%ae>%n%B", "tanuki/issue-7")).toBe(
       "Tanuki <tanuki@users.noreply.github.com>\nFix #7\n\nDetails.",
     );
@@ -259,7 +266,7 @@ describe("GitWorkspace", () => {
     const snap = await ws.snapshot("sandbox");
     await ws.restore(base);
     const published = await ws.publishBranch(snap, "tanuki/chowned", "x");
-    expect(git(repo, "rev-parse", `${published.headSha}^{tree}`)).toBe(git(ws.dir, "rev-parse", `${snap}^{tree}`));
+    expect(git(repo, "rev-parse", `${published.headSha}^{tree}`)).toBe(wsGit(ws, "rev-parse", `${snap}^{tree}`));
   });
 });
 

@@ -20,6 +20,15 @@ function copyFixture(name: string, git: boolean): string {
   return dir;
 }
 
+/** What the workspace hands the explorer: git's tracked and untracked-not-ignored files. */
+function gitFiles(dir: string): string[] {
+  const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  return out.split("\0").filter((p) => p !== "");
+}
+
 const signatures = (facts: RepoFacts, file: string) =>
   (facts.symbols[file] ?? []).map((s) => `${s.line} ${s.kind} ${s.name}: ${s.signature}`);
 
@@ -34,7 +43,7 @@ describe("TreeSitterExplorer on a Python repository", () => {
     const dir = copyFixture("py-calc", true);
     writeFileSync(join(dir, ".gitignore"), "generated.py\n");
     writeFileSync(join(dir, "generated.py"), "def ignored():\n    pass\n");
-    facts = await explorer.explore(dir);
+    facts = await explorer.explore(dir, { files: gitFiles(dir) });
   });
 
   it("lists tracked and untracked files, minus ignored ones", () => {
@@ -175,8 +184,8 @@ describe("TreeSitterExplorer on a JavaScript repository without git", () => {
   });
 });
 
-describe("TreeSitterExplorer inside an ignored folder of an outer repository", () => {
-  it("walks the folder when git lists nothing there", async () => {
+describe("TreeSitterExplorer without a file list", () => {
+  it("walks the folder, never running git in it (an outer repository's ignore rules do not matter)", async () => {
     const outer = mkdtempSync(join(tmpdir(), "tanuki-explore-outer-"));
     tempDirs.push(outer);
     execFileSync("git", ["init", "-q"], { cwd: outer });
@@ -186,5 +195,26 @@ describe("TreeSitterExplorer inside an ignored folder of an outer repository", (
     const facts = await explorer.explore(join(outer, "vendor"));
     expect(facts.files).toEqual(["pkg/mod.py"]);
     expect(signatures(facts, "pkg/mod.py")).toEqual(["1 function vendored: def vendored(x):"]);
+  });
+});
+
+describe("TreeSitterExplorer over its file cap", () => {
+  it("keeps root files, manifests and tests before the rest, whatever their path order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tanuki-explore-cap-"));
+    tempDirs.push(dir);
+    mkdirSync(join(dir, "aaa"), { recursive: true });
+    mkdirSync(join(dir, "zz/tests"), { recursive: true });
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, "aaa", `m${i}.py`), "x = 1\n");
+    writeFileSync(join(dir, "pyproject.toml"), "[project]\nname = 'x'\n");
+    writeFileSync(join(dir, "zz/tests/test_z.py"), "def test_z():\n    pass\n");
+    const capped = new TreeSitterExplorer({ maxFiles: 5 });
+    try {
+      const facts = await capped.explore(dir);
+      expect(facts.files).toContain("pyproject.toml");
+      expect(facts.files).toContain("zz/tests/test_z.py");
+      expect(facts.files).toHaveLength(5);
+    } finally {
+      await capped.dispose();
+    }
   });
 });

@@ -43,11 +43,13 @@ describe("checkEditPath", () => {
       ok: true,
       absolute: join(root, "src", "a.ts"),
       relative: "src/a.ts",
+      resolved: "src/a.ts",
     });
     expect(await checkEditPath(root, "./new/deep//file.ts", open)).toEqual({
       ok: true,
       absolute: join(root, "new", "deep", "file.ts"),
       relative: "new/deep/file.ts",
+      resolved: "new/deep/file.ts",
     });
   });
 
