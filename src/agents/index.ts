@@ -1,18 +1,22 @@
-/** The agents layer: roster, router and one step function per role. Uses only the ChatModel port. */
+/**
+ * The agents layer: roster, router, and the role registry (one task definition per kind of structured call, run by
+ * `runAgent`). Uses only the ChatModel port.
+ */
 
 export type { AggregatorInput } from "./aggregator/prompt.js";
-export { type RunSummary, summarizeRun } from "./aggregator/summarize-run.js";
+export { type RunSummary, SUMMARY_TASK } from "./aggregator/summary-task.js";
+export { CODE_TASK, type CodeChange } from "./coder/code-task.js";
 export type { CoderInput } from "./coder/prompt.js";
-export { type CodeChange, writeCode } from "./coder/write-code.js";
 export { choosePlan } from "./critic/choose-plan.js";
-export { critiquePlans } from "./critic/critique-plans.js";
+export { CRITIQUE_TASK } from "./critic/critique-task.js";
 export { type CriticInput, renderPlan } from "./critic/prompt.js";
-export { analyzeRootCause } from "./debugger/analyze-root-cause.js";
 export type { DebuggerInput } from "./debugger/prompt.js";
+export { RCA_TASK } from "./debugger/rca-task.js";
+export { PLAN_TASK } from "./planner/plan-task.js";
 export type { PlannerInput } from "./planner/prompt.js";
-export { proposePlan } from "./planner/propose-plan.js";
+export { AGENT_TASKS, rosterProblems } from "./registry.js";
 export { describeTests, type ReviewerInput } from "./reviewer/prompt.js";
-export { reviewChange } from "./reviewer/review-change.js";
+export { REVIEW_TASK } from "./reviewer/review-task.js";
 export {
   AGENT_IDS,
   type AgentRole,
@@ -23,8 +27,10 @@ export {
   type RosterEntry,
 } from "./roster.js";
 export { fileLanguage, type RouteDecision, routeStep } from "./router.js";
-export type { AgentResult } from "./shared/call-agent.js";
+export type { AgentTask, PromptBudget } from "./shared/agent-task.js";
 export { fitRosterToContext } from "./shared/fit-to-context.js";
+export { InvalidAnswerError, isInvalidAnswer } from "./shared/invalid-answer-error.js";
 export type { FileText, IssueText } from "./shared/prompt-parts.js";
+export { type AgentResult, runAgent } from "./shared/run-agent.js";
 export type { TesterInput } from "./tester/prompt.js";
-export { type TestChange, writeTest } from "./tester/write-test.js";
+export { TEST_TASK, type TestChange } from "./tester/test-task.js";

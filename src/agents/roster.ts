@@ -19,7 +19,10 @@ export interface RosterEntry {
   description: string;
   /** System prompt: what the agent is and how it answers. Never contains untrusted text. */
   systemPrompt: string;
-  /** Name of the zod output schema the agent answers with (e.g. `CoderOutput`). */
+  /**
+   * Name of the agent's main task in the role registry (`agents/registry.ts`), which is also its answer schema's
+   * name (e.g. `CoderOutput`); entries naming `CoderOutput` can do code steps.
+   */
   outputSchemaName: string;
   /** LoRA adapter (file relative to the adapters folder) and its scale (0..1), when one is trained. */
   adapter?: { file: string; scale: number };
@@ -190,9 +193,12 @@ export function getRosterEntry(roster: readonly RosterEntry[], id: string): Rost
   return entry;
 }
 
-/** True when the agent can do a code step (the coder and the coding specialists). */
+/** Schema name of the coding task (see the role registry); entries that answer with it can do a code step. */
+const CODING_SCHEMA = "CoderOutput";
+
+/** True when the agent can do a code step: the coder and the coding specialists (they answer `CoderOutput`). */
 export function canCode(entry: RosterEntry): boolean {
-  return entry.role === "coder";
+  return entry.outputSchemaName === CODING_SCHEMA;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { AGENT_IDS, analyzeRootCause, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry } from "../agents/index.js";
+import { AGENT_IDS, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry, RCA_TASK, runAgent } from "../agents/index.js";
 import type {
   AnalyzeFailureInput,
   FixFailureInput,
@@ -105,9 +105,10 @@ export async function createJobRunner(options: JobRunnerOptions): Promise<JobRun
     async analyzeFailure(input: AnalyzeFailureInput): Promise<RootCauseAnalysis> {
       const log = input.log.slice(-MAX_LOG_CHARS);
       const model = jobModel(engine.model, input.models, undefined);
-      const answer = await analyzeRootCause(
+      const answer = await runAgent(
         model,
         getRosterEntry(fitRosterToContext(DEFAULT_ROSTER, model.contextSize), AGENT_IDS.debugger),
+        RCA_TASK,
         {
           issue: { title: `The check "${input.checkName}" failed`, body: "Find why the check failed, from its log." },
           attempt: 1,

@@ -1,4 +1,11 @@
-import { AGENT_IDS, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry, reviewChange } from "../agents/index.js";
+import {
+  AGENT_IDS,
+  DEFAULT_ROSTER,
+  fitRosterToContext,
+  getRosterEntry,
+  REVIEW_TASK,
+  runAgent,
+} from "../agents/index.js";
 import type { RunConfig } from "../config/run-config.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
@@ -67,9 +74,10 @@ export async function reviewPullRequestChange(
   const model = input.model ?? engine.model;
   // As in the loop: the reviewer's answer cap fits the model's context.
   const reviewer = getRosterEntry(fitRosterToContext(DEFAULT_ROSTER, model.contextSize), AGENT_IDS.reviewer);
-  const review = await reviewChange(
+  const review = await runAgent(
     model,
     reviewer,
+    REVIEW_TASK,
     {
       issue: {
         title: `Review of ${input.headSha.slice(0, 12)}`,

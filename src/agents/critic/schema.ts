@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
-import { memoBySize } from "../shared/call-agent.js";
+import { fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
 
 /** Schema name of the critic's answer. */
 export const CRITIC_SCHEMA_NAME = "CritiqueOutput";

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled } from "../shared/answer-size.js";
-import { memoBySize } from "../shared/call-agent.js";
+import { fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
 
 /** Schema name of the debugger's answer. */
 export const RCA_SCHEMA_NAME = "RcaOutput";

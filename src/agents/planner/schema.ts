@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
-import { memoBySize } from "../shared/call-agent.js";
+import { fitSchema, memoBySize, scaled, scaledCount } from "../shared/answer-size.js";
 
 /** Schema name of the planner's answer (traces, servers). */
 export const PLANNER_SCHEMA_NAME = "PlannerOutput";

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
-import { memoBySize } from "../shared/call-agent.js";
+import { fitSchema, memoBySize, scaled, scaledCount } from "../shared/answer-size.js";
 
 /** Schema name of the reviewer's answer. */
 export const REVIEWER_SCHEMA_NAME = "ReviewerOutput";

@@ -120,3 +120,16 @@ export function scaled(natural: number, scale: number, min = 1): number {
 export function scaledCount(natural: number, scale: number): number {
   return Math.max(1, Math.floor(natural * Math.sqrt(scale)));
 }
+
+/** Memoizes a schema factory by token cap (fitting a schema converts it to JSON schema a dozen times). */
+export function memoBySize<S>(build: (maxTokens: number) => S): (maxTokens: number) => S {
+  const cache = new Map<number, S>();
+  return (maxTokens) => {
+    let schema = cache.get(maxTokens);
+    if (!schema) {
+      schema = build(maxTokens);
+      cache.set(maxTokens, schema);
+    }
+    return schema;
+  };
+}

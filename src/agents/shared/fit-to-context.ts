@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../../llm/chat-model.js";
+import { rosterProblems } from "../registry.js";
 import { capRosterTokens, type RosterEntry } from "../roster.js";
 import { MIN_AGENT_TOKENS } from "./answer-size.js";
 
@@ -11,8 +12,12 @@ export const TEMPLATE_RESERVE_TOKENS = 64;
  * A roster whose answer caps fit a model context of `contextSize` tokens: each agent's `maxTokens` is capped at
  * 40 % of the context (never below {@link MIN_AGENT_TOKENS}, the smallest cap every output schema can finish in).
  * Unknown context size → the roster unchanged.
+ *
+ * @throws Error when the roster is unusable (see `rosterProblems`: unknown `outputSchemaName`, duplicate id)
  */
 export function fitRosterToContext(roster: readonly RosterEntry[], contextSize?: number): readonly RosterEntry[] {
+  const problems = rosterProblems(roster);
+  if (problems.length > 0) throw new Error(`the agent roster is unusable: ${problems.join("; ")}`);
   if (!contextSize) return roster;
   return capRosterTokens(roster, Math.max(MIN_AGENT_TOKENS, Math.floor(contextSize * ANSWER_SHARE_OF_CONTEXT)));
 }

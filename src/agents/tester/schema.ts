@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { fitSchema, scaled, scaledCount } from "../shared/answer-size.js";
-import { memoBySize } from "../shared/call-agent.js";
+import { fitSchema, memoBySize, scaled, scaledCount } from "../shared/answer-size.js";
 import { editItemSchema } from "../shared/edit-schema.js";
 
 /** Schema name of the tester's answer. */

@@ -1,6 +1,7 @@
-import { summarizeRun } from "../../agents/aggregator/summarize-run.js";
+import { SUMMARY_TASK } from "../../agents/aggregator/summary-task.js";
 import { describeTests } from "../../agents/reviewer/prompt.js";
 import { AGENT_IDS } from "../../agents/roster.js";
+import { runAgent } from "../../agents/shared/run-agent.js";
 import type { PullRequestDraft, RunResult } from "../../core/run-result.js";
 import { testsPassed } from "../../core/test-report.js";
 import { renderPullRequestBody } from "../pr-body.js";
@@ -35,9 +36,10 @@ export async function aggregatePhase(
         best.result.tests ? `after: ${describeTests(best.result.tests)}` : "after: not run",
       ].join("; ");
       const plan = state.plan?.candidates[state.plan.chosenIndex];
-      const answer = await summarizeRun(
+      const answer = await runAgent(
         ctx.model,
         ctx.agent(AGENT_IDS.aggregator),
+        SUMMARY_TASK,
         {
           issue: issueText(ctx.task),
           outcome: result.outcome,

@@ -20,8 +20,11 @@ export function describeFailure(input: {
   blocking: number;
   beforeFailed: boolean;
   testAdded: boolean;
+  /** Plan steps that got no valid answer from their agent. */
+  unanswered?: number;
 }): string | undefined {
   const problems: string[] = [];
+  if (input.unanswered) problems.push(`${input.unanswered} plan step(s) got no valid answer from the coding agent`);
   if (!input.diff.trim()) problems.push("no edit applied, so nothing changed");
   if (!input.hasTestCommand) problems.push("no test command is known, so the change could not be verified");
   else if (input.tests && !testsPassed(input.tests)) {
@@ -104,6 +107,7 @@ export async function runAttempt(ctx: RunContext, state: RunState, attempt: numb
     blocking: blocking.length,
     beforeFailed,
     testAdded,
+    unanswered: code.unanswered,
   });
   const result: AttemptResult = {
     attempt,

@@ -1,5 +1,6 @@
-import { analyzeRootCause } from "../../agents/debugger/analyze-root-cause.js";
+import { RCA_TASK } from "../../agents/debugger/rca-task.js";
 import { AGENT_IDS } from "../../agents/roster.js";
+import { runAgent } from "../../agents/shared/run-agent.js";
 import type { RootCauseAnalysis } from "../../core/finding.js";
 import type { AttemptResult } from "../../core/run-result.js";
 import type { RunContext } from "../run-context.js";
@@ -11,9 +12,10 @@ import { issueText, type RunState } from "../run-state.js";
  * receives it.
  */
 export async function rcaPhase(ctx: RunContext, state: RunState, attempt: AttemptResult): Promise<RootCauseAnalysis> {
-  const answer = await analyzeRootCause(
+  const answer = await runAgent(
     ctx.model,
     ctx.agent(AGENT_IDS.debugger),
+    RCA_TASK,
     {
       issue: issueText(ctx.task),
       attempt: attempt.attempt,

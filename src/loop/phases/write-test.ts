@@ -1,5 +1,7 @@
 import { AGENT_IDS } from "../../agents/roster.js";
-import { writeTest } from "../../agents/tester/write-test.js";
+import { isInvalidAnswer } from "../../agents/shared/invalid-answer-error.js";
+import { runAgent } from "../../agents/shared/run-agent.js";
+import { TEST_TASK } from "../../agents/tester/test-task.js";
 import type { Edit } from "../../core/edit.js";
 import { briefFor } from "../briefing.js";
 import type { RunContext } from "../run-context.js";
@@ -18,7 +20,8 @@ export interface TesterOutcome {
 /**
  * The tester writes or updates a test from the issue's wording. Spec-anchored: it sees the issue and the base
  * commit's files (`state.originals`), never the coder's diff. Only edits to test files are applied; others are
- * refused and reported. Edits that do not apply get one repair round.
+ * refused and reported. Edits that do not apply get one repair round. No valid answer (twice: see `runAgent`) is
+ * reported as a problem: no test is added in this attempt.
  */
 export async function writeTestPhase(ctx: RunContext, state: RunState): Promise<TesterOutcome> {
   const tester = ctx.agent(AGENT_IDS.tester);
@@ -29,9 +32,10 @@ export async function writeTestPhase(ctx: RunContext, state: RunState): Promise<
   let applied = false;
   for (let round = 0; round < 2; round += 1) {
     if (round === 1 && problems.length === 0) break;
-    const answer = await writeTest(
+    const answer = await runAgent(
       ctx.model,
       tester,
+      TEST_TASK,
       {
         issue: issueText(ctx.task),
         briefing,
@@ -43,7 +47,14 @@ export async function writeTestPhase(ctx: RunContext, state: RunState): Promise<
         editProblems: problems,
       },
       ctx.signal,
-    );
+    ).catch((error: unknown) => {
+      if (!isInvalidAnswer(error)) throw error;
+      return error;
+    });
+    if (isInvalidAnswer(answer)) {
+      problems = [`${tester.id} gave no valid answer: ${answer.message}`];
+      break;
+    }
     edits.push(...answer.value.edits);
     const allowed = answer.value.edits.filter((edit) => isTestFile(edit.path));
     const refused = answer.value.edits

@@ -1,0 +1,26 @@
+import type { Review } from "../../core/finding.js";
+import { defineTask } from "../shared/agent-task.js";
+import { buildReviewerMessages } from "./prompt.js";
+import { REVIEWER_SCHEMA_NAME, type ReviewerOutput, reviewerOutputSchema } from "./schema.js";
+
+/**
+ * The adversarial reviewer's task: attack a change. Findings get `attempt` set by the caller; lines are clamped to
+ * ≥ 1 and rounded; empty suggestions are dropped; the verdict is `request-changes` whenever a finding is blocking
+ * (whatever the model said).
+ */
+export const REVIEW_TASK = defineTask({
+  schemaName: REVIEWER_SCHEMA_NAME,
+  schema: (maxTokens: number) => reviewerOutputSchema(maxTokens),
+  messages: buildReviewerMessages,
+  finish(answer: ReviewerOutput): Review {
+    const findings = answer.findings.map((finding) => ({
+      file: finding.file.trim().replace(/^(\.\/)+/, ""),
+      line: Number.isFinite(finding.line) ? Math.max(1, Math.round(finding.line)) : 1,
+      severity: finding.severity,
+      explanation: finding.explanation.trim(),
+      ...(finding.suggestion.trim() ? { suggestion: finding.suggestion } : {}),
+    }));
+    const verdict = findings.some((finding) => finding.severity === "blocking") ? "request-changes" : answer.verdict;
+    return { verdict, findings, summary: answer.summary.trim() };
+  },
+});

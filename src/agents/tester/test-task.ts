@@ -1,0 +1,24 @@
+import type { Edit } from "../../core/edit.js";
+import { defineTask } from "../shared/agent-task.js";
+import { toEdits } from "../shared/edit-schema.js";
+import { buildTesterMessages } from "./prompt.js";
+import { TESTER_SCHEMA_NAME, type TesterOutput, testerOutputSchema } from "./schema.js";
+
+/** The tester's validated answer: edits to test files (not yet applied), the test's name and rationale. */
+export interface TestChange {
+  edits: Edit[];
+  testName: string;
+  rationale: string;
+}
+
+/** The tester's task: a spec-anchored test (see `TesterInput`). The caller restricts the edits to test files. */
+export const TEST_TASK = defineTask({
+  schemaName: TESTER_SCHEMA_NAME,
+  schema: (maxTokens: number) => testerOutputSchema(maxTokens),
+  messages: buildTesterMessages,
+  finish: (answer: TesterOutput): TestChange => ({
+    edits: toEdits(answer.edits),
+    testName: answer.testName.trim(),
+    rationale: answer.rationale.trim(),
+  }),
+});
