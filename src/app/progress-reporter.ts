@@ -40,7 +40,7 @@ export class ProgressReporter {
     return { ...this.view, details: [...this.view.details] };
   }
 
-  /** Apply a run event (phase, attempt, tests) and schedule a throttled write. Never throws. */
+  /** Apply a run event (phase, attempt, install log tail, tests) and schedule a throttled write. Never throws. */
   onEvent = (event: RunEvent): void => {
     const v = this.view;
     switch (event.type) {
@@ -49,6 +49,9 @@ export class ProgressReporter {
         break;
       case "attempt":
         this.view = { ...v, attempt: event.attempt, maxAttempts: event.maxAttempts };
+        break;
+      case "setup-output":
+        this.view = { ...v, setup: { command: event.command, tail: [...event.tail] } };
         break;
       case "tests":
         this.view = {

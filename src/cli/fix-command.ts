@@ -10,7 +10,7 @@ import type { Task } from "../core/task.js";
 import { runFix } from "../loop/run-fix.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { defaultOutDir, type FixFlags, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
-import { ProgressRenderer } from "./progress.js";
+import { oneLine, ProgressRenderer } from "./progress.js";
 import { readIssueArgument } from "./read-issue.js";
 import { runOutputPaths, writeRunOutputs } from "./write-outputs.js";
 
@@ -31,7 +31,7 @@ export interface FixCommandContext {
  * `tanuki fix <repo> --issue ...`: run the whole loop on a local repository and leave `run.json`, `pr.md` and
  * `trace.jsonl` in the output folder, plus the branch `tanuki/<slug>` in the repository when there is a result.
  *
- * @returns the exit code (0 fixed, 1 not fixed)
+ * @returns the exit code (0 fixed, 1 not fixed, 3 environment-error: see exit-codes.ts)
  * @throws UsageError / ConfigError / SandboxError (engine or image missing, checked first) / ModelError for
  *   problems before the loop starts (exit code 2)
  */
@@ -77,6 +77,9 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   return exitCodeFor(result.outcome);
 }
 
+/** Lines of a failed install's log printed in the summary (all of the tail is in pr.md and run.json). */
+const SUMMARY_LOG_LINES = 15;
+
 /** The few lines printed at the end of a run. */
 export function formatSummary(result: RunResult, outDir: string): string {
   const lines = [`outcome: ${result.outcome} — ${result.reason}`];
@@ -85,6 +88,18 @@ export function formatSummary(result: RunResult, outDir: string): string {
     lines.push(
       `tests: before ${t.before.passed ?? "?"} passed / ${t.before.failed ?? "?"} failed; after ${t.after.passed ?? "?"} passed / ${t.after.failed ?? "?"} failed`,
     );
+  }
+  const env = result.environment;
+  if (env?.status === "failed") {
+    if (env.command)
+      lines.push(
+        `setup command: ${oneLine(env.command, 500)}${env.exitCode !== undefined ? ` (exit ${env.exitCode})` : ""}`,
+      );
+    const tail = env.logTail
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .slice(-SUMMARY_LOG_LINES);
+    if (tail.length > 0) lines.push("last lines of its log:", ...tail.map((line) => `  ${oneLine(line, 300)}`));
   }
   if (result.branch) lines.push(`branch: ${result.branch} (${result.headSha?.slice(0, 12)})`);
   lines.push(`report: ${outDir}/pr.md, ${outDir}/run.json, ${outDir}/trace.jsonl`);

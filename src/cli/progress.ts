@@ -13,6 +13,21 @@ export function formatElapsed(ms: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
+/** ANSI/VT escape sequences: CSI (`ESC [ … final`), OSC (`ESC ] … BEL|ESC \\`) and two-character ones (ECMA-48). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
+const ESCAPE_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[\s\S])/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]+/g;
+
+/**
+ * `text` on one line, safe for a terminal: escape sequences removed, other control characters (line breaks
+ * included) turned into spaces; cut to `max` characters. Runs in linear time (no nested quantifiers).
+ */
+export function oneLine(text: string, max: number): string {
+  const flat = text.replace(ESCAPE_SEQUENCE, "").replace(CONTROL_CHARACTERS, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
 /**
  * Renders the loop's RunEvents as live progress: phase, attempt, test counts and elapsed time on one line that is
  * rewritten in place on a terminal (one line per change elsewhere, e.g. CI logs), and a progress bar while a model
@@ -53,6 +68,14 @@ export class ProgressRenderer {
             : `${event.passed ?? 0} passed, ${event.failed ?? 0} failed`;
         this.tests = `tests ${event.which}: ${counts}`;
         this.line(event.elapsedMs, this.tests);
+        return;
+      }
+      case "setup-output": {
+        const last = event.tail.at(-1);
+        this.line(
+          event.elapsedMs,
+          `environment — ${oneLine(event.command, 60)}${last ? `: ${oneLine(last, 80)}` : ""}`,
+        );
         return;
       }
       case "phase":

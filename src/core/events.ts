@@ -15,6 +15,16 @@ export type RunEvent =
       exitCode: number;
       elapsedMs: number;
     }
+  | {
+      /**
+       * The environment phase's install step while it runs: the command and the last lines of its output (at most
+       * a few, each capped), sent again as output arrives (throttled), so a slow or stuck install is visible.
+       */
+      type: "setup-output";
+      command: string;
+      tail: string[];
+      elapsedMs: number;
+    }
   | { type: "attempt"; attempt: number; maxAttempts: number; elapsedMs: number }
   | { type: "finding"; attempt: number; severity: string; file: string; line: number; elapsedMs: number }
   | { type: "download"; what: string; downloadedBytes: number; totalBytes?: number }

@@ -1,4 +1,5 @@
 export * from "./edit.js";
+export * from "./environment-report.js";
 export * from "./errors.js";
 export * from "./events.js";
 export * from "./finding.js";

@@ -1,13 +1,28 @@
 import type { Edit } from "./edit.js";
+import type { EnvironmentReport } from "./environment-report.js";
 import type { Finding, RootCauseAnalysis } from "./finding.js";
 import type { PlanDecision } from "./plan.js";
 import type { TestComparison, TestReport } from "./test-report.js";
 
-/** How a run ended. Expected outcomes are values, not exceptions. */
-export type RunOutcome = "fixed" | "not-fixed" | "budget-exhausted" | "cancelled" | "error";
+/**
+ * How a run ended. Expected outcomes are values, not exceptions. `environment-error`: the repository's environment
+ * could not be built, or its tests could not run on the base commit; the run stopped before any model call.
+ */
+export type RunOutcome = "fixed" | "not-fixed" | "budget-exhausted" | "cancelled" | "environment-error" | "error";
 
 /** Names of the loop's phases, in order. Used for events, traces and per-phase timings. */
-export const PHASES = ["intake", "explore", "plan", "code", "test", "review", "rca", "aggregate", "publish"] as const;
+export const PHASES = [
+  "intake",
+  "explore",
+  "environment",
+  "plan",
+  "code",
+  "test",
+  "review",
+  "rca",
+  "aggregate",
+  "publish",
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** Token usage of one or many model calls. */
@@ -73,6 +88,8 @@ export interface RunResult {
   /** Wall time per phase, ms (summed across attempts). */
   timings: Partial<Record<Phase, number>> & { totalMs: number };
   pullRequest?: PullRequestDraft;
+  /** The environment phase: install commands, image, cache use, and on failure the command and its log tail. */
+  environment?: EnvironmentReport;
   /** Present when outcome is `error`: message and stack of what crashed. */
   error?: { message: string; code?: string; stack?: string };
 }

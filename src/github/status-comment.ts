@@ -1,3 +1,4 @@
+import { fencedCodeBlock } from "../core/markdown.js";
 import type { Phase } from "../core/run-result.js";
 
 /** Lifecycle of a job as the status comment shows it. */
@@ -14,6 +15,8 @@ export interface JobView {
   maxAttempts?: number;
   /** Latest test counts (`after` replaces `before`). */
   tests?: { which: "before" | "after"; passed?: number; failed?: number; exitCode: number };
+  /** The install step of the environment phase while it runs: its command and the last lines of its log. */
+  setup?: { command: string; tail: string[] };
   /** Epoch ms when the job started running; elapsed time is shown from it. */
   startedAt?: number;
   checkRunUrl?: string;
@@ -57,9 +60,18 @@ export function renderStatusComment(view: JobView, now: number): string {
   if (view.startedAt !== undefined) facts.push(`elapsed ${formatDuration(now - view.startedAt)}`);
   const lines = [`### 🦝 Tanuki: ${view.title}`, facts.join(" · ")];
   if (view.checkRunUrl) lines.push(`[Check run](${view.checkRunUrl})`);
+  if (view.state === "running" && view.phase === "environment" && view.setup) lines.push(...setupLines(view.setup));
   lines.push(...view.details);
   lines.push(statusMarker(view.jobId));
   return lines.join("\n\n");
+}
+
+/** The running install command and its log tail, both inert (code span, fenced block). */
+function setupLines(setup: { command: string; tail: string[] }): string[] {
+  const command = setup.command.replace(/`/g, "'").replace(/\s*\n\s*/g, " ");
+  const lines = [`Installing dependencies: \`${command}\``];
+  if (setup.tail.length > 0) lines.push(fencedCodeBlock(setup.tail.join("\n"), "text"));
+  return lines;
 }
 
 /** `1h 02m`, `3m 07s`, `12s`. */

@@ -11,6 +11,8 @@ export type LoopStop =
   | { kind: "no-tests"; reason: string }
   | { kind: "budget"; exhaustion: BudgetExhaustion }
   | { kind: "cancelled" }
+  /** The repository's environment could not be built (or its tests cannot run): nothing was asked of the model. */
+  | { kind: "environment"; reason: string }
   | { kind: "error"; error: unknown };
 
 function describeBest(best: AttemptRecord | undefined): string {
@@ -22,7 +24,7 @@ function describeBest(best: AttemptRecord | undefined): string {
  * The run's outcome and one-sentence reason:
  * `fixed` only when the best attempt succeeded (tests pass after, they failed before or a new test was added, no
  * blocking finding open); else `cancelled`, `budget-exhausted` (attempts, wall clock or tokens spent), `error`
- * (a crash) or `not-fixed` (stuck loop, no test command).
+ * (a crash), `environment-error` (the environment could not be built) or `not-fixed` (stuck loop, no test command).
  */
 export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOutcome; reason: string } {
   const best = bestRecord(state);
@@ -30,6 +32,7 @@ export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOu
     const message = stop.error instanceof Error ? stop.error.message : String(stop.error);
     return { outcome: "error", reason: `The run crashed: ${message}` };
   }
+  if (stop.kind === "environment") return { outcome: "environment-error", reason: stop.reason };
   if (best?.succeeded) {
     const evidence =
       state.before && !testsPassed(state.before) ? "they failed before the change" : "a new test pins the issue";

@@ -1,4 +1,5 @@
 import type { Finding } from "../core/finding.js";
+import { fencedCodeBlock } from "../core/markdown.js";
 import { PHASES, type RunResult } from "../core/run-result.js";
 import type { TestReport } from "../core/test-report.js";
 
@@ -33,13 +34,6 @@ function inline(text: string): string {
     .trim();
 }
 
-/** A fenced code block whose fence is longer than any backtick run inside `text`. */
-function codeBlock(text: string, language = ""): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}\n${text.replace(/\n+$/, "")}\n${fence}`;
-}
-
 function testRow(label: string, report: TestReport): string {
   const seconds = (report.durationMs / 1000).toFixed(1);
   const exit = report.timedOut ? `${report.exitCode} (timed out)` : String(report.exitCode);
@@ -51,6 +45,31 @@ function findingLine(finding: Finding): string {
   const from = finding.attempt !== undefined ? ` (attempt ${finding.attempt})` : "";
   const suggestion = finding.suggestion ? ` Suggestion: ${inline(finding.suggestion)}` : "";
   return `- **${finding.severity}** ${where}${from}: ${inline(finding.explanation)}${suggestion}`;
+}
+
+/** Backticks neutralised so a command fits in one inline code span. */
+function inlineCode(text: string): string {
+  return `\`${inline(text).replace(/`/g, "'")}\``;
+}
+
+function environmentSection(result: RunResult): string[] {
+  const env = result.environment;
+  if (!env) return [];
+  const lines = ["## Environment", ""];
+  const image = env.image ? ` in ${inlineCode(env.image)}` : "";
+  if (env.status === "ready") {
+    const commands = env.commands.length > 0 ? env.commands.map(inlineCode).join(", then ") : "nothing to install";
+    lines.push(
+      `Installed${image}${env.cached ? " (cached environment reused)" : ""}: ${commands} (${env.source}).`,
+      "",
+    );
+    return lines;
+  }
+  if (env.command) lines.push(`Command: ${inlineCode(env.command)}${image}`, "");
+  const exit = env.exitCode !== undefined ? `exit ${env.exitCode}` : "did not run";
+  lines.push(`Failed (${exit}${env.problem ? `, ${env.problem}` : ""}): ${inline(env.message ?? "see the log")}`, "");
+  if (env.logTail) lines.push("Last lines of the log:", "", fencedCodeBlock(env.logTail, "text"), "");
+  return lines;
 }
 
 function testsSection(result: RunResult): string[] {
@@ -69,7 +88,7 @@ function testsSection(result: RunResult): string[] {
     lines.push(
       "<details><summary>Output after the change (tail)</summary>",
       "",
-      codeBlock(after.outputTail, "text"),
+      fencedCodeBlock(after.outputTail, "text"),
       "",
       "</details>",
       "",
@@ -148,7 +167,8 @@ function usageSection(result: RunResult, modelName: string | undefined): string[
 
 /**
  * Renders the pull request body (GitHub markdown) from a run's result, deterministically: summary, `Fixes #n`,
- * outcome, plan, files changed, a before/after test table with the output tail, review findings (open and
+ * outcome, plan, files changed, the environment (install commands; on failure the command and its log tail), a
+ * before/after test table with the output tail, review findings (open and
  * resolved), root-cause analyses, attempts, model usage per agent and per-phase timings. Model-written text is
  * rendered inert (HTML escaped, @-mentions defused, table cells escaped).
  */
@@ -181,7 +201,12 @@ export function renderPullRequestBody(result: RunResult, context: PullRequestBod
     ...(result.filesChanged.length > 0 ? result.filesChanged.map((f) => `- \`${f.replace(/`/g, "'")}\``) : ["None."]),
     "",
   );
-  lines.push(...testsSection(result), ...findingsSection(result.findings), ...rcaSection(result));
+  lines.push(
+    ...environmentSection(result),
+    ...testsSection(result),
+    ...findingsSection(result.findings),
+    ...rcaSection(result),
+  );
   lines.push(...attemptsSection(result), ...usageSection(result, context.modelName));
   lines.push("---", "", "_Opened by Tanuki. Review the change like any other contribution before merging._");
   return `${lines

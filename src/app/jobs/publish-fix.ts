@@ -1,4 +1,5 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
+import { fencedCodeBlock } from "../../core/markdown.js";
 import type { RunResult } from "../../core/run-result.js";
 import type { Task } from "../../core/task.js";
 import { testsPassed } from "../../core/test-report.js";
@@ -125,6 +126,7 @@ export async function fixAndPublish(ctx: AppContext, args: JobArgs, input: FixAn
 export function explainFailure(result: RunResult): string[] {
   const lines = [`Tanuki could not produce a fix (${result.outcome}): ${result.reason}`];
   if (result.error) lines.push(`Error: \`${result.error.message.replace(/`/g, "'")}\``);
+  lines.push(...environmentFailure(result));
   if (result.attempts.length > 0) {
     lines.push(
       [
@@ -140,6 +142,16 @@ export function explainFailure(result: RunResult): string[] {
   }
   const rca = result.rcas.at(-1);
   if (rca) lines.push(`Root cause (attempt ${rca.attempt}): ${rca.rootCause}\n\nNext step: ${rca.nextAttemptAdvice}`);
+  return lines;
+}
+
+/** The failing install command and the tail of its log, when the environment could not be built. */
+function environmentFailure(result: RunResult): string[] {
+  const env = result.environment;
+  if (env?.status !== "failed") return [];
+  const lines: string[] = [];
+  if (env.command) lines.push(`Setup command: \`${env.command.replace(/`/g, "'").replace(/\s*\n\s*/g, " ")}\``);
+  if (env.logTail) lines.push(fencedCodeBlock(env.logTail, "text"));
   return lines;
 }
 
