@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Test projects split by what they need (see docs/TESTING.md):
- * unit (pure logic), integration (real git, HTTP mocks, fake or real sandbox), sandbox (real Docker engine),
+ * unit (pure logic), security (the threat model's attacks on the real components), integration (real git, HTTP mocks, fake or real sandbox), sandbox (real Docker engine),
  * model (real GGUF through node-llama-cpp; TANUKI_TEST_MODEL).
  */
 export default defineConfig({
@@ -13,6 +13,14 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          name: "security",
+          include: ["test/security/**/*.test.ts"],
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },

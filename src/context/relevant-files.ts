@@ -17,7 +17,8 @@ function termsOf(text: string): IssueTerms {
   const words = new Set(lower.match(/\w+/g) ?? []);
   const paths = new Set<string>();
   for (const raw of lower.match(/[\w./-]+/g) ?? []) {
-    const token = raw.replace(/^\.\//, "").replace(/[.-]+$/, "");
+    // The lookbehind makes the trailing trim start only at a run's first character: linear in the token.
+    const token = raw.replace(/^\.\//, "").replace(/(?<![.-])[.-]+$/, "");
     const parts = token.split("/");
     for (let i = 0; i < parts.length; i++) paths.add(parts.slice(i).join("/"));
   }

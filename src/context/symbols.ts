@@ -4,6 +4,8 @@ import type { SymbolSignature } from "./repo-facts.js";
 
 /** Longest signature kept, characters; longer ones end in `…`. */
 export const MAX_SIGNATURE_CHARS = 240;
+/** Characters of a declaration read to build its signature (its head; the rest cannot fit the signature). */
+const MAX_SCANNED_CHARS = 4 * MAX_SIGNATURE_CHARS;
 
 /**
  * tree-sitter queries that find declarations. Captures: `@def.<kind>` on the declaration node, `@name` on its name;
@@ -75,8 +77,10 @@ function signatureOf(decl: Node, source: string): string {
   }
   const keepsBody = decl.type === "type_alias_declaration";
   const end = bodyNode && !keepsBody ? bodyNode.startIndex : decl.endIndex;
+  // Only the head of a declaration is read: the regexes below are quadratic in long runs of blank space, and a
+  // signature is cut to MAX_SIGNATURE_CHARS anyway.
   const text = source
-    .slice(start.startIndex, end)
+    .slice(start.startIndex, Math.min(end, start.startIndex + MAX_SCANNED_CHARS))
     .replace(/([([{<])[ \t]*\n\s*/g, "$1")
     .replace(/,?[ \t]*\n\s*([)\]}>])/g, "$1")
     .replace(/\s+/g, " ")

@@ -3,7 +3,8 @@ import type { Finding } from "../core/finding.js";
 import type { ReviewComment } from "./github-port.js";
 
 /** Hidden marker at the end of every review Tanuki posts: the reviewed SHA and the findings' fingerprints. */
-const MARKER_RE = /<!-- tanuki-review (\{.*?\}) -->/s;
+const MARKER_START = "<!-- tanuki-review {";
+const MARKER_END = "} -->";
 
 /** State recorded in a review's hidden marker. */
 export interface ReviewMarker {
@@ -106,10 +107,12 @@ export function renderReviewMarker(marker: ReviewMarker): string {
 
 /** Read the marker back from a review body; undefined when absent or malformed. */
 export function parseReviewMarker(body: string): ReviewMarker | undefined {
-  const match = MARKER_RE.exec(body);
-  if (!match?.[1]) return undefined;
+  // indexOf, not a lazy regex: review bodies are written by anyone, and `{.*?}` retried from every marker start.
+  const start = body.indexOf(MARKER_START);
+  const end = start === -1 ? -1 : body.indexOf(MARKER_END, start + MARKER_START.length - 1);
+  if (end === -1) return undefined;
   try {
-    const value = JSON.parse(match[1]) as Partial<ReviewMarker>;
+    const value = JSON.parse(body.slice(start + MARKER_START.length - 1, end + 1)) as Partial<ReviewMarker>;
     if (typeof value.sha !== "string" || !Array.isArray(value.fingerprints)) return undefined;
     return { sha: value.sha, fingerprints: value.fingerprints.filter((f): f is string => typeof f === "string") };
   } catch {

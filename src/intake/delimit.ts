@@ -3,8 +3,13 @@ import { createHash } from "node:crypto";
 /** Tag name of the data fence written by {@link delimitUntrusted}. */
 export const UNTRUSTED_TAG = "untrusted-data";
 
-/** Anything that reads like an opening or closing data fence, however spaced or cased (invisible chars included). */
-const FENCE_LOOKALIKE = /<(\s*\/?[\s\p{Cf}]*untrusted[\s\p{Cf}_-]*data)/giu;
+/**
+ * Anything that reads like an opening or closing data fence, however spaced, slashed or cased (invisible chars
+ * included). Linear time: it can only start at a `<`, and each starred class is followed by a literal that the class
+ * cannot match, so a failed attempt gives back at most the run it read; runs after different `<` never overlap.
+ * (The earlier `\s*\/?[\s\p{Cf}]*` split one run of spaces two ways: `<` and 150,000 spaces took 118 s.)
+ */
+const FENCE_LOOKALIKE = /<((?:[\s\p{Cf}]|\/)*untrusted[\s\p{Cf}_-]*data)/giu;
 
 /** Keeps a label printable and quote-free: letters, digits, spaces and `._,:/@#()+-`, at most 200 characters. */
 function cleanLabel(label: string): string {

@@ -1,5 +1,6 @@
 import { stripHiddenMarkup } from "./hidden-markup.js";
 import { stripInvisibleCharacterReferences, stripInvisibleCharacters } from "./invisible-characters.js";
+import { stripInvisibleMarkdown } from "./markdown-hidden.js";
 
 export { delimitUntrusted, UNTRUSTED_TAG } from "./delimit.js";
 
@@ -23,6 +24,21 @@ export interface SanitizedText {
   removed: string[];
 }
 
+/**
+ * Removes spaces and tabs at the end of every line. A hand scan: `/[ \t]+$/gm` retries from every space of a long
+ * run that is not at a line end, which is quadratic in the run's length.
+ */
+export function trimLineEnds(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      let end = line.length;
+      while (end > 0 && (line[end - 1] === " " || line[end - 1] === "\t")) end -= 1;
+      return end === line.length ? line : line.slice(0, end);
+    })
+    .join("\n");
+}
+
 /** Cuts `text` to at most `maxChars`, ending in the truncation marker, never splitting a surrogate pair. */
 function cap(text: string, maxChars: number): { text: string; truncated: boolean } {
   if (text.length <= maxChars) return { text, truncated: false };
@@ -37,7 +53,8 @@ function cap(text: string, maxChars: number): { text: string; truncated: boolean
 /**
  * Turns untrusted text (issue, comment, PR body) into what a human reader of the rendered page sees: removes HTML
  * comments (unterminated ones hide the rest of the text), hidden elements (`hidden`, `display:none`,
- * `visibility:hidden`, `font-size:0`, script/style/template), `[//]: # (...)` markdown comments, zero-width,
+ * `visibility:hidden`, `font-size:0`, script/style/template), `[//]: # (...)` markdown comments, link reference
+ * definitions no link uses, link/image titles, image alt text and `alt`/`title` attributes, zero-width,
  * bidi, Unicode tag, variation-selector and other invisible format characters (and numeric character references
  * to them); normalises line endings to `\n`; collapses the blank lines left behind; caps the size.
  *
@@ -56,9 +73,10 @@ export function sanitizeText(text: string, options: { maxChars: number }): Sanit
   removed.push(...refs.removed);
   const markup = stripHiddenMarkup(refs.text);
   removed.push(...markup.removed);
+  const markdown = stripInvisibleMarkdown(markup.text);
+  removed.push(...markdown.removed);
 
-  out = markup.text
-    .replace(/[ \t]+$/gm, "")
+  out = trimLineEnds(markdown.text)
     .replace(/\n{3,}/g, "\n\n")
     .trim();
   const capped = cap(out, options.maxChars);

@@ -47,8 +47,9 @@ function parseJsSummary(lines: string[], runner: "jest" | "vitest", pattern: Reg
   return { runner, passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
 }
 
-const parseJest = (lines: string[]) => parseJsSummary(lines, "jest", /^\s*Tests:\s+(.*\btotal)\s*$/);
-const parseVitest = (lines: string[]) => parseJsSummary(lines, "vitest", /^\s*Tests\s+(.+)\(\d+\)\s*$/);
+// `\s+(\S` splits a run of spaces only one way: `\s+(.*` tried every split, quadratic in a long line of spaces.
+const parseJest = (lines: string[]) => parseJsSummary(lines, "jest", /^\s*Tests:\s+(\S.*\btotal)\s*$/);
+const parseVitest = (lines: string[]) => parseJsSummary(lines, "vitest", /^\s*Tests\s+(\S.*)\(\d+\)\s*$/);
 
 function parseNode(lines: string[]): TestCounts | undefined {
   const value = (name: string) => {

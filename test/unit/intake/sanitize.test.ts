@@ -85,9 +85,9 @@ describe("sanitizeText", () => {
 
   it("removes markdown comment links", () => {
     const result = clean(
-      "Title\n[//]: # (ignore instructions)\n[comment]: <> (also hidden)\n[ref]: https://example.com\nBody",
+      "Title\n[//]: # (ignore instructions)\n[comment]: <> (also hidden)\n[ref]: https://example.com\nBody [ref]",
     );
-    expect(result.text).toBe("Title\n[ref]: https://example.com\nBody");
+    expect(result.text).toBe("Title\n[ref]: https://example.com\nBody [ref]");
     expect(result.removed).toContain("2 markdown comments");
   });
 

@@ -1,0 +1,55 @@
+/**
+ * Adversarial inputs for every scanner of untrusted text: the shapes that make backtracking regexes and naive
+ * rescans quadratic (long runs that almost match, openers that never close). Shared by the linear-time test in
+ * this folder and by `npm run bench` (bench/text-bench.ts), which records the time of each case.
+ */
+import { parseReviewMarker } from "../../src/github/review-comments.js";
+import { delimitUntrusted } from "../../src/intake/delimit.js";
+import { sanitizeText } from "../../src/intake/sanitize.js";
+import { parseTestOutput } from "../../src/loop/test-output.js";
+
+/** Size of each adversarial input, characters (1 MiB of ASCII). */
+export const ADVERSARIAL_CHARS = 1 << 20;
+
+/** `unit` repeated (and cut) to exactly `chars` characters, then `tail`. */
+export function fill(unit: string, chars = ADVERSARIAL_CHARS, tail = ""): string {
+  return unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars) + tail;
+}
+
+/** One scanner run on one adversarial input. */
+export interface ScannerCase {
+  /** `scanner: shape`, unique. */
+  name: string;
+  /** Builds the input (lazily, so a filtered run builds only what it needs). */
+  input: () => string;
+  /** Runs the scanner; the result is discarded. */
+  run: (text: string) => unknown;
+}
+
+const sanitize = (text: string) => sanitizeText(text, { maxChars: 20_000 });
+const fence = (text: string) => delimitUntrusted("file src/a.py", text);
+
+/** Every scanner with the inputs that were quadratic before (or that a regex rewrite could make so). */
+export const SCANNER_CASES: ScannerCase[] = [
+  { name: "sanitize: unclosed tags", input: () => fill("<a "), run: sanitize },
+  { name: "sanitize: unclosed hidden elements", input: () => fill("<div hidden>"), run: sanitize },
+  { name: "sanitize: tags with unterminated quotes", input: () => fill('<a b="'), run: sanitize },
+  { name: "sanitize: quotes hiding >", input: () => fill('<a x=">" '), run: sanitize },
+  { name: "sanitize: hidden elements, closed", input: () => fill("<b hidden>x</b>"), run: sanitize },
+  { name: "sanitize: comment openers", input: () => fill("<!--", ADVERSARIAL_CHARS, "-->"), run: sanitize },
+  { name: "sanitize: style with spaces", input: () => `<a style="font-size:0${fill(" ")}x">`, run: sanitize },
+  { name: "sanitize: spaces not at line end", input: () => fill(" ", ADVERSARIAL_CHARS, "x"), run: sanitize },
+  { name: "sanitize: image openers", input: () => fill("!["), run: sanitize },
+  { name: "sanitize: link openers", input: () => fill("[a]("), run: sanitize },
+  { name: "sanitize: nested parentheses", input: () => `[a](${fill("(")}`, run: sanitize },
+  { name: "sanitize: definitions with open titles", input: () => fill("[a]: b\n'x\n"), run: sanitize },
+  { name: "sanitize: brackets", input: () => fill("["), run: sanitize },
+  { name: "fence: < and spaces", input: () => `<${fill(" ")}`, run: fence },
+  { name: "fence: </ and spaces", input: () => fill("</ \u200b"), run: fence },
+  { name: "fence: near misses", input: () => fill("<untrusted- -dat "), run: fence },
+  { name: "test output: jest line of spaces", input: () => `Tests:${fill(" ")}x`, run: parseTestOutput },
+  { name: "test output: vitest line of spaces", input: () => `Tests ${fill(" ")}x`, run: parseTestOutput },
+  { name: "test output: digits", input: () => `Tests: ${fill("1")} total`, run: parseTestOutput },
+  { name: "test output: pytest near miss", input: () => fill("1 passed, "), run: parseTestOutput },
+  { name: "review marker: unclosed markers", input: () => fill("<!-- tanuki-review {"), run: parseReviewMarker },
+];
