@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import {
   type ChatHistoryItem,
+  type ChatModelFunctions,
   type ChatWrapper,
   getLlama,
   type Llama,
@@ -15,8 +16,9 @@ import {
 import { CancelledError, ModelError } from "../core/errors.js";
 import { AdapterContexts, type AgentAdapter, type ContextLease } from "./adapter-contexts.js";
 import { toChatHistory } from "./chat-history.js";
-import type { ChatMessage, ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
+import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
 import { ContextOverflowError } from "./context-overflow-error.js";
+import { forcingFunctionCall, toArgumentsText, toChatModelFunctions } from "./function-calling.js";
 import { GrammarCache } from "./grammar-cache.js";
 import { createLlamaContextFactory, defaultMemoryBudget } from "./llama-context-factory.js";
 import type { LlamaCppModelOptions, TextGenerationRequest, TextGenerationResult } from "./llama-cpp-options.js";
@@ -29,6 +31,9 @@ import { availableCpuCount, chooseThreads } from "./threads.js";
 
 export type { AgentAdapter } from "./adapter-contexts.js";
 export type {
+  GeneratedToolCall,
+  GenerationMessage,
+  GenerationTool,
   LlamaCppLogger,
   LlamaCppModelOptions,
   TextGenerationRequest,
@@ -47,13 +52,26 @@ interface RunOptions {
   topP?: number;
   seed?: number;
   stop?: string[];
+  frequencyPenalty?: number;
+  presencePenalty?: number;
   onTextChunk?: (text: string) => void;
   signal?: AbortSignal;
+  functions?: ChatModelFunctions;
+  /** The answer must start with a call of one of `functions`. */
+  forceFunctionCall?: boolean;
+  maxParallelFunctionCalls?: number;
+  onFunctionCallParamsChunk?: (chunk: {
+    callIndex: number;
+    functionName: string;
+    paramsChunk: string;
+    done: boolean;
+  }) => void;
 }
 
 interface RunResult {
   text: string;
   stopReason: string;
+  functionCalls: { name: string; params: unknown }[];
   promptTokens: number;
   completionTokens: number;
   meta: Record<string, unknown>;
@@ -192,7 +210,7 @@ export class LlamaCppModel implements ChatModel {
     this.assertCallable(call.signal);
     const maxTokens = call.maxTokens ?? DEFAULT_MAX_TOKENS;
     const { grammar, jsonSchema } = await this.grammars.forZod(call.schema, call.schemaName);
-    const run = await this.run(call.agent, call.messages, {
+    const run = await this.run(call.agent, toChatHistory(call.messages), {
       label: call.schemaName,
       grammar,
       maxTokens,
@@ -218,22 +236,28 @@ export class LlamaCppModel implements ChatModel {
   }
 
   /**
-   * Generates free text, or JSON under `request.jsonSchema`'s grammar (not validated here: the caller owns the
-   * schema), streaming chunks to `onTextChunk`. Used by `tanuki serve`.
+   * Generates free text, JSON under `request.jsonSchema`'s grammar (not validated here: the caller owns the
+   * schema), or tool calls through node-llama-cpp's function calling (`request.tools`: the template's call syntax,
+   * names and arguments under grammars; `toolMode: "required"` forces a call), streaming text to `onTextChunk` and
+   * calls to `onToolCall`. Used by `tanuki serve`.
    *
    * @throws ContextOverflowError (a ModelError) when the prompt plus `maxTokens` does not fit the context
-   * @throws ModelError when the schema cannot be expressed as a grammar, the messages do not end with a user
-   *   message, or generation fails
+   * @throws ModelError when a schema cannot be expressed as a grammar, the messages end with neither a user message
+   *   nor tool results, or generation fails
    * @throws CancelledError when `request.signal` aborts
    */
   async generateText(request: TextGenerationRequest): Promise<TextGenerationResult> {
     const started = performance.now();
     this.assertCallable(request.signal);
-    const label = request.jsonSchema?.name ?? "text";
+    const label = request.jsonSchema?.name ?? (request.tools?.length ? "tools" : "text");
     const grammar = request.jsonSchema
       ? (await this.grammars.forJsonSchema(request.jsonSchema.schema, request.jsonSchema.name)).grammar
       : undefined;
-    const run = await this.run(request.agent, request.messages, {
+    const tools = request.tools ?? [];
+    const schemas = new Map(tools.map((tool) => [tool.name, tool.parameters]));
+    const pending = new Map<number, { name: string; raw: string }>();
+    const onToolCall = request.onToolCall;
+    const run = await this.run(request.agent, toChatHistory(request.messages), {
       label,
       grammar,
       maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
@@ -241,12 +265,41 @@ export class LlamaCppModel implements ChatModel {
       topP: request.topP,
       seed: request.seed,
       stop: request.stop,
+      frequencyPenalty: request.frequencyPenalty,
+      presencePenalty: request.presencePenalty,
       onTextChunk: request.onTextChunk,
       signal: request.signal,
+      ...(tools.length > 0
+        ? {
+            functions: toChatModelFunctions(tools),
+            forceFunctionCall: request.toolMode === "required",
+            maxParallelFunctionCalls: request.maxToolCalls ?? 1,
+            onFunctionCallParamsChunk: onToolCall
+              ? (chunk) => {
+                  let call = pending.get(chunk.callIndex);
+                  if (call === undefined) {
+                    call = { name: chunk.functionName, raw: "" };
+                    pending.set(chunk.callIndex, call);
+                    onToolCall({ index: chunk.callIndex, name: chunk.functionName });
+                  }
+                  call.raw += chunk.paramsChunk;
+                  if (chunk.done) {
+                    const args = toArgumentsText(call.raw.trim(), schemas.get(call.name));
+                    onToolCall({ index: chunk.callIndex, name: call.name, arguments: args });
+                  }
+                }
+              : undefined,
+          }
+        : {}),
     });
+    const toolCalls = run.functionCalls.map((call) => ({
+      name: call.name,
+      arguments: toArgumentsText(JSON.stringify(call.params ?? {}), schemas.get(call.name)),
+    }));
     return {
       text: run.text,
-      finishReason: run.stopReason === "maxTokens" ? "length" : "stop",
+      finishReason: toolCalls.length > 0 ? "tool_calls" : run.stopReason === "maxTokens" ? "length" : "stop",
+      ...(toolCalls.length > 0 ? { toolCalls } : {}),
       usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
       durationMs: performance.now() - started,
       meta: run.meta,
@@ -274,9 +327,8 @@ export class LlamaCppModel implements ChatModel {
   }
 
   /** One generation on a sequence of the agent's adapter context. */
-  private async run(agent: string, messages: ChatMessage[], options: RunOptions): Promise<RunResult> {
-    const history = toChatHistory(messages);
-    const promptTokens = this.promptTokens(history);
+  private async run(agent: string, history: ChatHistoryItem[], options: RunOptions): Promise<RunResult> {
+    const promptTokens = this.promptTokens(history, options.functions);
     if (promptTokens + options.maxTokens > this.contextSize) {
       throw new ContextOverflowError(options.label, {
         promptTokens,
@@ -296,22 +348,31 @@ export class LlamaCppModel implements ChatModel {
     }
     const { sequence, facts } = lease;
     const before = sequence.tokenMeter.getState();
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper: this.chatWrapper });
+    const chatWrapper = options.forceFunctionCall ? forcingFunctionCall(this.chatWrapper) : this.chatWrapper;
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
     let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
     let used: { usedInputTokens: number; usedOutputTokens: number };
     const { signal } = options;
     try {
-      response = await chat.generateResponse(history, {
-        grammar: options.grammar,
+      const common = {
         maxTokens: options.maxTokens,
         temperature: options.temperature,
         topP: options.topP,
         seed: options.seed,
-        repeatPenalty: false,
+        repeatPenalty: repeatPenalty(options),
         customStopTriggers: options.stop,
         onTextChunk: options.onTextChunk,
         signal,
-      });
+      };
+      response = options.functions
+        ? await chat.generateResponse(history, {
+            ...common,
+            functions: options.functions,
+            documentFunctionParams: true,
+            maxParallelFunctionCalls: options.maxParallelFunctionCalls,
+            onFunctionCallParamsChunk: options.onFunctionCallParamsChunk,
+          })
+        : await chat.generateResponse(history, { ...common, grammar: options.grammar });
     } catch (error) {
       if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
       if (this.disposal !== undefined) throw new ModelError("The model was disposed during the call", { cause: error });
@@ -326,6 +387,7 @@ export class LlamaCppModel implements ChatModel {
     return {
       text: response.response,
       stopReason,
+      functionCalls: (response.functionCalls ?? []).map((call) => ({ name: call.functionName, params: call.params })),
       promptTokens,
       completionTokens: used.usedOutputTokens,
       meta: {
@@ -352,10 +414,17 @@ export class LlamaCppModel implements ChatModel {
     };
   }
 
-  private promptTokens(history: ChatHistoryItem[]): number {
-    return this.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.model.tokenizer)
-      .length;
+  private promptTokens(history: ChatHistoryItem[], functions?: ChatModelFunctions): number {
+    return this.chatWrapper
+      .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
+      .contextText.tokenize(this.model.tokenizer).length;
   }
+}
+
+/** No repeat penalty unless asked: JSON repeats keys and punctuation by nature. */
+function repeatPenalty(options: Pick<RunOptions, "frequencyPenalty" | "presencePenalty">) {
+  if (!options.frequencyPenalty && !options.presencePenalty) return false as const;
+  return { frequencyPenalty: options.frequencyPenalty, presencePenalty: options.presencePenalty };
 }
 
 function messageOf(error: unknown): string {

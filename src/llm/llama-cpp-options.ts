@@ -47,19 +47,65 @@ export interface LlamaCppModelOptions {
   name?: string;
 }
 
+/** A function the model may call (an OpenAI `tools` entry), its arguments constrained by `parameters`. */
+export interface GenerationTool {
+  /** 1–64 letters, digits, `_` or `-`. */
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments (an object schema); absent = no arguments. Must convert to a grammar. */
+  parameters?: JsonSchemaNode;
+}
+
+/** A tool call the model made earlier in the conversation, with the result the client sent back. */
+export interface PastToolCall {
+  name: string;
+  /** The arguments as JSON text. */
+  arguments: string;
+  /** The `role: "tool"` answer; undefined when the client sent none. */
+  result?: string;
+}
+
+/** A chat message, or an assistant turn that called tools (and got their results). */
+export type GenerationMessage = ChatMessage | { role: "assistant"; content: string; toolCalls: PastToolCall[] };
+
+/** A tool call generated now: the arguments parsed under the tool's grammar, written as JSON text. */
+export interface GeneratedToolCall {
+  name: string;
+  /** JSON text that parses against the tool's `parameters` (absent optional properties left out). */
+  arguments: string;
+}
+
 /** A free-text (or JSON-schema constrained) generation, as `tanuki serve` needs it. */
 export interface TextGenerationRequest {
   /** Roster id: selects the adapter. */
   agent: string;
-  messages: ChatMessage[];
+  /**
+   * The conversation. It ends with a user message, or with an assistant turn whose tool calls carry their
+   * results (the model then goes on from the results).
+   */
+  messages: GenerationMessage[];
   /** Default {@link DEFAULT_MAX_TOKENS}. */
   maxTokens?: number;
   /** Default 0 (greedy). */
   temperature?: number;
   topP?: number;
   seed?: number;
-  /** Constrain the answer to this JSON Schema (grammar). */
+  /** Penalties on repeated tokens (OpenAI's meaning, -2..2). Default none. */
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  /** Constrain the answer to this JSON Schema (grammar). Not combined with `tools`. */
   jsonSchema?: { name: string; schema: JsonSchemaNode };
+  /**
+   * Functions the model may call (node-llama-cpp's function calling: the call syntax of the model's chat template,
+   * the name and the arguments generated under a grammar). Default none.
+   */
+  tools?: GenerationTool[];
+  /** `auto`: the model answers in text or calls tools; `required`: it must call one of `tools`. Default `auto`. */
+  toolMode?: "auto" | "required";
+  /** Most tool calls in one answer. Default 1. */
+  maxToolCalls?: number;
+  /** Receives each tool call as it starts (`index` counts from 0), then once complete with its arguments. */
+  onToolCall?: (event: { index: number; name: string; arguments?: string }) => void;
   /** Extra stop strings (not included in the text). */
   stop?: string[];
   /** Receives the text as it is generated. */
@@ -70,8 +116,10 @@ export interface TextGenerationRequest {
 /** Result of {@link LlamaCppModel.generateText}. */
 export interface TextGenerationResult {
   text: string;
-  /** `length` when `maxTokens` cut the answer. */
-  finishReason: "stop" | "length";
+  /** `length` when `maxTokens` cut the answer; `tool_calls` when the answer ends with tool calls. */
+  finishReason: "stop" | "length" | "tool_calls";
+  /** The tool calls the answer made, in order (none unless `tools` were given). */
+  toolCalls?: GeneratedToolCall[];
   usage: { promptTokens: number; completionTokens: number };
   durationMs: number;
   meta: Record<string, unknown>;

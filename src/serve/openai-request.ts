@@ -1,16 +1,32 @@
 import { z } from "zod";
-import type { ChatMessage } from "../llm/chat-model.js";
 
-/** A message content part; only text parts are understood. */
-const ContentPart = z.object({ type: z.literal("text"), text: z.string() }).loose();
+/** A text content part. Other kinds (images, audio, files) are refused by name in {@link findUnsupported}. */
+const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
+const Content = z.union([z.string(), z.array(ContentPart).max(256)]);
+
+/** OpenAI's function name rule. */
+const FunctionName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ or -");
+
+/** A tool call in an assistant message (OpenAI wire format). */
+const RequestToolCall = z.object({
+  id: z.string().min(1).max(200),
+  type: z.literal("function"),
+  function: z.object({ name: FunctionName, arguments: z.string().max(1_000_000) }),
+});
 
 /** One chat message of an OpenAI chat-completions request (`developer` is treated as `system`). */
-export const RequestMessage = z
-  .object({
-    role: z.enum(["system", "developer", "user", "assistant"]),
-    content: z.union([z.string(), z.array(ContentPart).max(256)]),
-  })
-  .loose();
+export const RequestMessage = z.discriminatedUnion("role", [
+  z.object({ role: z.enum(["system", "developer", "user"]), content: Content, name: z.string().optional() }).loose(),
+  z
+    .object({
+      role: z.literal("assistant"),
+      content: Content.nullish(),
+      tool_calls: z.array(RequestToolCall).max(64).nullish(),
+      name: z.string().optional(),
+    })
+    .loose(),
+  z.object({ role: z.literal("tool"), content: Content, tool_call_id: z.string().min(1).max(200) }).loose(),
+]);
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
 /** `response_format`: free text, or JSON constrained by a schema (turned into a grammar). */
@@ -19,7 +35,7 @@ export const ResponseFormat = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("json_schema"),
     json_schema: z.object({
-      name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, _ or -"),
+      name: FunctionName,
       schema: z.record(z.string(), z.unknown()),
       strict: z.boolean().nullish(),
       description: z.string().optional(),
@@ -27,9 +43,30 @@ export const ResponseFormat = z.discriminatedUnion("type", [
   }),
 ]);
 
+/** One `tools` entry: a function with a JSON Schema for its arguments. */
+export const RequestTool = z.object({
+  type: z.literal("function"),
+  function: z
+    .object({
+      name: FunctionName,
+      description: z.string().max(10_000).optional(),
+      parameters: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    })
+    .loose(),
+});
+export type RequestTool = z.infer<typeof RequestTool>;
+
+/** `tool_choice`: let the model decide, forbid calls, require one, or name the function to call. */
+export const ToolChoice = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: FunctionName }) }),
+]);
+export type ToolChoice = z.infer<typeof ToolChoice>;
+
 /**
- * The subset of OpenAI's `POST /v1/chat/completions` body that `tanuki serve` implements. Unknown keys (tools,
- * logprobs, …) are accepted and ignored, so IDE clients that send them still work.
+ * The subset of OpenAI's `POST /v1/chat/completions` body that `tanuki serve` implements. Other keys are checked
+ * by {@link findUnsupported}: those that only describe the caller are ignored, every other one is refused.
  */
 export const ChatCompletionRequest = z
   .object({
@@ -43,10 +80,71 @@ export const ChatCompletionRequest = z
     top_p: z.number().gt(0).max(1).nullish(),
     seed: z.number().int().nullish(),
     stop: z.union([z.string(), z.array(z.string()).max(8)]).nullish(),
+    frequency_penalty: z.number().min(0).max(2).nullish(),
+    presence_penalty: z.number().min(0).max(2).nullish(),
+    n: z.literal(1).nullish(),
     response_format: ResponseFormat.nullish(),
+    tools: z.array(RequestTool).max(128).nullish(),
+    tool_choice: ToolChoice.nullish(),
+    parallel_tool_calls: z.boolean().nullish(),
   })
   .loose();
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
+
+/**
+ * Keys that describe the caller or ask for bookkeeping that changes nothing in the answer; accepted and ignored.
+ * Any other key not in {@link ChatCompletionRequest} is refused with 400 naming it.
+ */
+const IGNORED_KEYS = new Set([
+  "user",
+  "metadata",
+  "store",
+  "service_tier",
+  "safety_identifier",
+  "prompt_cache_key",
+  "logprobs",
+  "top_logprobs",
+  "logit_bias",
+  "reasoning_effort",
+  "verbosity",
+  "modalities",
+]);
+
+/**
+ * The first request feature `tanuki serve` does not implement, as `{ param, message }` (400 naming the field), or
+ * undefined. Unknown keys are refused unless they only describe the caller; `logprobs`, `logit_bias`,
+ * `reasoning_effort`, `modalities` pass only with their neutral values (false/empty/null/`["text"]`); content
+ * parts other than text are refused by their path.
+ */
+export function findUnsupported(body: Record<string, unknown>): { param: string; message: string } | undefined {
+  const known = new Set(Object.keys(ChatCompletionRequest.shape));
+  for (const [key, value] of Object.entries(body)) {
+    if (known.has(key) || value === null || value === undefined) continue;
+    if (!IGNORED_KEYS.has(key)) return { param: key, message: "is not supported by tanuki serve" };
+    const neutral =
+      (key === "logprobs" && value === false) ||
+      (key === "top_logprobs" && value === 0) ||
+      (key === "logit_bias" && typeof value === "object" && Object.keys(value as object).length === 0) ||
+      (key === "modalities" && JSON.stringify(value) === '["text"]') ||
+      !["logprobs", "top_logprobs", "logit_bias", "modalities", "reasoning_effort"].includes(key);
+    if (!neutral) return { param: key, message: `${JSON.stringify(value)} is not supported by tanuki serve` };
+  }
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (const [i, message] of messages.entries()) {
+    const content = (message as { content?: unknown })?.content;
+    if (!Array.isArray(content)) continue;
+    for (const [j, part] of content.entries()) {
+      const type = (part as { type?: unknown })?.type;
+      if (type !== "text") {
+        return {
+          param: `messages[${i}].content[${j}].type`,
+          message: `${JSON.stringify(type)} parts are not supported (text only)`,
+        };
+      }
+    }
+  }
+  return undefined;
+}
 
 /** Validation outcome: the request, or one line per problem. */
 export type ParsedRequest = { ok: true; request: ChatCompletionRequest } | { ok: false; problems: string[] };
@@ -61,10 +159,8 @@ export function parseChatCompletionRequest(body: unknown): ParsedRequest {
   };
 }
 
-/** The request's messages as Tanuki chat messages (content parts joined, `developer` → `system`). */
-export function toChatMessages(messages: readonly RequestMessage[]): ChatMessage[] {
-  return messages.map((message) => ({
-    role: message.role === "developer" ? "system" : message.role,
-    content: typeof message.content === "string" ? message.content : message.content.map((p) => p.text).join(""),
-  }));
+/** The text of a message's content (text parts joined); null/absent = empty. */
+export function contentText(content: string | readonly { text?: string }[] | null | undefined): string {
+  if (content == null) return "";
+  return typeof content === "string" ? content : content.map((part) => part.text ?? "").join("");
 }

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { isAuthorized } from "./auth.js";
-import { type ApiFailure, checkCompletionRequest, runChatCompletion } from "./chat-completions.js";
+import { type ApiFailure, checkCompletionRequest, errorBody, runChatCompletion } from "./chat-completions.js";
 import { completionResponse } from "./completion-response.js";
 import { parseChatCompletionRequest } from "./openai-request.js";
 import type { ServeGenerator } from "./serve-generator.js";
@@ -99,11 +99,9 @@ export function createServeApp(options: ServeAppOptions): Hono {
       }
       const parsed = parseChatCompletionRequest(json);
       if (!parsed.ok) return failure(c, invalid(400, "invalid_request", parsed.problems.join("; ")));
-      const problem = checkCompletionRequest(parsed.request, agents, contextSize);
-      if (problem) return failure(c, problem);
-      return completionResponse(c, (sink) =>
-        runChatCompletion(parsed.request, generator, sink, options.defaultMaxTokens),
-      );
+      const checked = checkCompletionRequest(json as Record<string, unknown>, parsed.request, agents, contextSize);
+      if ("status" in checked) return failure(c, checked);
+      return completionResponse(c, (sink) => runChatCompletion(checked, generator, sink, options.defaultMaxTokens));
     },
   );
   app.all("/v1/chat/completions", (c) => failure(c, invalid(405, "method_not_allowed", "use POST")));
@@ -143,8 +141,5 @@ function invalid(status: number, code: string, message: string): ApiFailure {
 
 /** Answers an {@link ApiFailure} in OpenAI's error shape. */
 export function failure(c: Context, failure: ApiFailure): Response {
-  return c.json(
-    { error: { message: failure.message, type: failure.type, code: failure.code } },
-    failure.status as ContentfulStatusCode,
-  );
+  return c.json(errorBody(failure), failure.status as ContentfulStatusCode);
 }

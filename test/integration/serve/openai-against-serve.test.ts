@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,11 +9,11 @@ import type { StructuredCall } from "../../../src/llm/chat-model.js";
 import { OpenAICompatibleModel } from "../../../src/llm/openai-compatible-model.js";
 import { STORIES_260K, writeLoraGguf } from "../../helpers/lora-gguf.js";
 import { describeIfAvailable, testModelPath } from "../../helpers/requirements.js";
+import { type ServeProcess, startServeProcess, stopServeProcess } from "../../helpers/serve-process.js";
 
 const modelPath = testModelPath();
 const describeServe = describeIfAvailable(modelPath !== undefined, "TANUKI_TEST_MODEL");
 const TOKEN = "test-token-0123456789";
-const ENTRY = join(import.meta.dirname, "serve-entry.ts");
 
 const Review = z.object({
   verdict: z.enum(["approve", "request-changes"]),
@@ -36,32 +35,6 @@ function call(extra: Partial<StructuredCall<z.infer<typeof Review>>> = {}): Stru
   };
 }
 
-/** Starts `tanuki serve` as a child process and resolves with its URL once it prints it. */
-function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", ENTRY, "serve", "--port", "0", "--model", modelPath as string, "--token", TOKEN],
-    { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
-  let err = "";
-  child.stderr?.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tanuki serve did not start:\n${err}`)), 120_000);
-    child.once("exit", (code) => reject(new Error(`tanuki serve exited with ${code}:\n${err}`)));
-    child.stdout?.on("data", (chunk) => {
-      out += String(chunk);
-      const match = /listening on (http:\/\/\S+)\/v1/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: `${match[1]}/v1`, stderr: () => err });
-      }
-    });
-  });
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -81,7 +54,7 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 describeServe("OpenAICompatibleModel against a real `tanuki serve` process", () => {
   let dir: string;
-  let serve: Awaited<ReturnType<typeof startServe>>;
+  let serve: ServeProcess;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "tanuki-serve-"));
@@ -91,16 +64,14 @@ describeServe("OpenAICompatibleModel against a real `tanuki serve` process", () 
       "version: 1\nbaseModel:\n  architecture: llama\n  embeddingLength: 64\nadapters:\n" +
         "  - agent: tanuki-coder\n    file: coder.gguf\n    scale: 1\n",
     );
-    serve = await startServe({ TANUKI_ADAPTERS_DIR: dir, TANUKI_THREADS: "1" });
+    serve = await startServeProcess(["--model", modelPath as string, "--token", TOKEN], {
+      TANUKI_ADAPTERS_DIR: dir,
+      TANUKI_THREADS: "1",
+    });
   });
 
   afterAll(async () => {
-    if (serve?.child.exitCode === null) {
-      const exited = new Promise((resolve) => serve.child.once("exit", resolve));
-      serve.child.kill("SIGCONT");
-      serve.child.kill("SIGTERM");
-      await exited;
-    }
+    await stopServeProcess(serve);
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -20,6 +20,32 @@ describe("toChatHistory", () => {
     ]);
   });
 
+  it("renders past tool calls as function calls with their results and goes on after tool results", () => {
+    const call = { name: "read_file", arguments: '{"path":"a.ts"}', result: "export {}" };
+    expect(
+      toChatHistory([
+        { role: "user", content: "q" },
+        { role: "assistant", content: "", toolCalls: [call] },
+      ]),
+    ).toEqual([
+      { type: "user", text: "q" },
+      {
+        type: "model",
+        response: [{ type: "functionCall", name: "read_file", params: { path: "a.ts" }, result: "export {}" }],
+      },
+    ]);
+    expect(
+      toChatHistory([
+        { role: "user", content: "q" },
+        { role: "assistant", content: "let me look", toolCalls: [{ ...call, arguments: "not json" }] },
+        { role: "user", content: "go on" },
+      ]).at(1),
+    ).toEqual({
+      type: "model",
+      response: ["let me look", { type: "functionCall", name: "read_file", params: "not json", result: "export {}" }],
+    });
+  });
+
   it("joins adjacent messages of the same role", () => {
     expect(
       toChatHistory([

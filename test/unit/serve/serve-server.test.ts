@@ -66,7 +66,7 @@ describe("tanuki serve HTTP endpoint", () => {
       max_tokens: 50,
       temperature: 0.5,
       stop: "END",
-      tools: [{ type: "function" }],
+      user: "someone",
       response_format: {
         type: "json_schema",
         json_schema: {
