@@ -1,8 +1,10 @@
 import type { Task } from "../core/task.js";
 import { delimitUntrusted } from "../intake/delimit.js";
+import { type FocusFile, renderFocusedFiles } from "./file-focus.js";
+import { emptyHints, type FocusHints } from "./focus-hints.js";
 import type { RepoFacts } from "./repo-facts.js";
 import { renderRepoMap } from "./repo-map.js";
-import { estimateTokens, largestFitting, type TokenCounter } from "./tokens.js";
+import { estimateTokens, type TokenCounter } from "./tokens.js";
 import type { WorldModel } from "./world-model.js";
 
 export { selectRelevantFiles } from "./relevant-files.js";
@@ -11,15 +13,8 @@ export { selectRelevantFiles } from "./relevant-files.js";
 export const WORLD_SHARE = 0.15;
 /** Share of the budget the repository map may take at most when file contents need the rest. */
 export const MAP_SHARE = 0.3;
-/** A file cut to fit shows at least this many lines, or is left out. */
-const MIN_FILE_LINES = 5;
-
-/** A file to show in full (or as much as fits), e.g. chosen by `selectRelevantFiles`. */
-export interface BriefingFile {
-  /** Repository-relative path. */
-  path: string;
-  content: string;
-}
+/** A file to show whole, or focused windows of it, e.g. chosen by `selectRelevantFiles`. */
+export type BriefingFile = FocusFile;
 
 /** What {@link buildBriefing} needs. */
 export interface BriefingInput {
@@ -27,8 +22,10 @@ export interface BriefingInput {
   facts: RepoFacts;
   /** The run's ground truth so far; its newest entries are shown. */
   world?: WorldModel;
-  /** Files to show with line numbers, most important first (later ones are cut first). */
+  /** Files to show with line numbers, most important first (later ones get less room first). */
   files: BriefingFile[];
+  /** What picks the windows of files too large to show whole (names, trace lines). Default: none (file heads). */
+  hints?: FocusHints;
   /** Budget for the whole briefing, tokens as counted by `countTokens`. */
   budgetTokens: number;
   /** Tokenizer of the model that reads the briefing. Default {@link estimateTokens} (1 token ≈ 4 characters). */
@@ -53,52 +50,14 @@ function factsSection(facts: RepoFacts): string {
   return `## Repository\n${items.map((i) => `- ${i}`).join("\n")}`;
 }
 
-function numbered(lines: readonly string[]): string {
-  const width = String(lines.length).length;
-  return lines.map((line, i) => `${String(i + 1).padStart(width)} | ${line}`).join("\n");
-}
-
-/** One file with line numbers, delimited; the first `keep` lines only when cut. */
-function fileSection(file: BriefingFile, lines: readonly string[], keep: number): string {
-  const total = lines.length;
-  const header =
-    keep >= total
-      ? `### ${file.path} (${total} lines)`
-      : `### ${file.path} (lines 1-${keep} of ${total}; lines ${keep + 1}-${total} left out for the budget)`;
-  return `${header}\n${delimitUntrusted(`file ${file.path}`, numbered(lines.slice(0, keep)))}`;
-}
-
-/**
- * File sections in order, each whole while it fits in `maxTokens`, the first that does not cut to the lines that
- * fit (at least {@link MIN_FILE_LINES}), the rest named in one line.
- */
-function filesSection(files: readonly BriefingFile[], maxTokens: number, count: TokenCounter): string {
-  if (files.length === 0) return "";
-  const title = "## Files (line numbers are for citing; they are not part of the files)";
-  const parts = [title];
-  let used = count(title);
-  let index = 0;
-  for (; index < files.length; index++) {
-    const file = files[index];
-    if (!file) break;
-    const lines = file.content.replace(/\r\n?/g, "\n").replace(/\n$/, "").split("\n");
-    const left = maxTokens - used - 40; // room for the "left out" line
-    let section = fileSection(file, lines, lines.length);
-    if (count(section) > left) {
-      const keep = largestFitting(MIN_FILE_LINES, lines.length - 1, (k) => count(fileSection(file, lines, k)) <= left);
-      if (keep < MIN_FILE_LINES) break;
-      section = fileSection(file, lines, keep);
-      parts.push(section);
-      used += count(section) + 1;
-      index += 1;
-      break;
-    }
-    parts.push(section);
-    used += count(section) + 1;
-  }
-  const omitted = files.slice(index).map((f) => f.path);
-  if (omitted.length > 0) parts.push(`(Left out for the budget: ${omitted.join(", ")})`);
-  return parts.length > 1 ? parts.join("\n\n") : "";
+/** File sections: focused windows with line numbers (see `renderFocusedFiles`); files left out are named. */
+function filesSection(files: readonly FocusFile[], hints: FocusHints, maxTokens: number, count: TokenCounter): string {
+  return renderFocusedFiles(files, hints, {
+    budgetTokens: maxTokens,
+    count,
+    numbered: true,
+    title: "## Files (line numbers are for citing; they are not part of the files)",
+  });
 }
 
 /** The world model rendered to at most `maxTokens`, shrinking its character budget until the tokenizer agrees. */
@@ -131,8 +90,9 @@ function mapSection(facts: RepoFacts, focus: readonly string[], maxTokens: numbe
  * Fits `budgetTokens`: the issue, instructions and facts are always there in full (the issue is never cut; intake
  * already capped it, see `sanitizeIssue`), so a budget smaller than them is exceeded by exactly them. Within the
  * rest, the world model gets up to {@link WORLD_SHARE} of the budget, the map up to {@link MAP_SHARE} (more when
- * the files need less), and the files what is left; so when space runs short the file contents are cut first,
- * then the signatures in the map, then the map itself, then the world model.
+ * the files need less), and the files what is left; so when space runs short the files shrink first (to focused
+ * windows around what the hints name, never a cut in the middle), then the signatures in the map, then the map
+ * itself, then the world model.
  */
 export function buildBriefing(input: BriefingInput): string {
   const count = input.countTokens ?? estimateTokens;
@@ -152,12 +112,14 @@ export function buildBriefing(input: BriefingInput): string {
   left -= world ? count(world) + 2 : 0;
 
   const focus = input.files.map((f) => f.path);
-  const filesWanted = input.files.length > 0 ? count(filesSection(input.files, Number.POSITIVE_INFINITY, count)) : 0;
+  const hints = input.hints ?? emptyHints();
+  const filesWanted =
+    input.files.length > 0 ? count(filesSection(input.files, hints, Number.POSITIVE_INFINITY, count)) : 0;
   const mapCap = Math.min(left, Math.max(Math.floor(budget * MAP_SHARE), left - filesWanted - 2));
   const map = mapSection(input.facts, focus, mapCap, count);
   left -= map ? count(map) + 2 : 0;
 
-  const files = filesSection(input.files, left - 2, count);
+  const files = filesSection(input.files, hints, left - 2, count);
 
   // Token counts of parts need not add up exactly for a real tokenizer: drop parts until the whole fits.
   const optional = [files, map, world];

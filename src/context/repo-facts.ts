@@ -6,6 +6,8 @@ export interface SymbolSignature {
   signature: string;
   /** 1-based line of the declaration. */
   line: number;
+  /** 1-based last line of the declaration (its body included), when the parser told. */
+  endLine?: number;
 }
 
 /** What exploring a repository found: its map and how to build and test it. */
@@ -39,4 +41,9 @@ export interface Explorer {
    *   sandbox may have written)
    */
   explore(dir: string, options?: { signal?: AbortSignal; files?: readonly string[] }): Promise<RepoFacts>;
+  /**
+   * Declarations of one file's current text (after edits moved its lines), when the explorer can parse its
+   * language; undefined when it cannot. Optional: callers fall back to the explored facts' symbols.
+   */
+  outline?(path: string, content: string): Promise<SymbolSignature[] | undefined>;
 }

@@ -139,6 +139,7 @@ export function extractSymbols(matches: SymbolMatch[], source: string): SymbolSi
       name: name.node.text,
       signature: signatureOf(def.node, source),
       line: def.node.startPosition.row + 1,
+      endLine: def.node.endPosition.row + 1,
     });
   }
   return symbols.sort((a, b) => a.line - b.line || a.name.localeCompare(b.name));

@@ -93,6 +93,13 @@ export class TreeSitterExplorer implements Explorer {
     return { files, symbols, imports, ...detectProject(files, configs) };
   }
 
+  /** Declarations of `content` as the file `path` (undefined for languages without a grammar). */
+  async outline(path: string, content: string): Promise<SymbolSignature[] | undefined> {
+    const grammar = grammarForPath(path);
+    if (!grammar || content.length > this.options.maxParseBytes) return undefined;
+    return (await this.parseFile(grammar, content)).symbols;
+  }
+
   /** Frees the parsers and queries. The explorer can still be used afterwards (they are rebuilt). */
   async dispose(): Promise<void> {
     const all = await Promise.allSettled(this.tools.values());

@@ -30,6 +30,10 @@ export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   calls: number;
+  /** Characters of all prompts sent (every message of every call), when counted. */
+  promptChars?: number;
+  /** Characters of the largest single prompt, when counted. */
+  maxPromptChars?: number;
 }
 
 /** What one attempt (code → test → review) produced. */

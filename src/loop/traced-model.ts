@@ -57,9 +57,10 @@ export class TracedModel implements ChatModel {
       schema: call.schemaName,
     };
     const started = now();
+    const promptChars = call.messages.reduce((sum, message) => sum + message.content.length, 0);
     try {
       const answer = await this.inner.completeStructured({ ...call, signal: call.signal ?? this.options.signal });
-      this.add(call.agent, answer.usage.promptTokens, answer.usage.completionTokens);
+      this.add(call.agent, answer.usage.promptTokens, answer.usage.completionTokens, promptChars);
       this.trace.record({
         ...record,
         output: answer.raw,
@@ -73,7 +74,7 @@ export class TracedModel implements ChatModel {
     } catch (error) {
       const { raw, rawText } = error as { raw?: unknown; rawText?: unknown };
       const output = raw ?? rawText;
-      this.add(call.agent, 0, 0);
+      this.add(call.agent, 0, 0, promptChars);
       this.trace.record({
         ...record,
         output: typeof output === "string" ? output : "",
@@ -89,13 +90,16 @@ export class TracedModel implements ChatModel {
   /** The wrapped model is owned by the caller of the loop: disposing the decorator does nothing. */
   async dispose(): Promise<void> {}
 
-  private add(agent: string, promptTokens: number, completionTokens: number): void {
+  private add(agent: string, promptTokens: number, completionTokens: number, promptChars: number): void {
     const entry = this.usage.byAgent[agent] ?? { promptTokens: 0, completionTokens: 0, calls: 0 };
     this.usage.byAgent[agent] = entry;
     for (const usage of [entry, this.usage.total]) {
       usage.promptTokens += promptTokens;
       usage.completionTokens += completionTokens;
       usage.calls += 1;
+      // Prompt size per agent (run.json): what each agent was shown, independent of the backend's token counts.
+      usage.promptChars = (usage.promptChars ?? 0) + promptChars;
+      usage.maxPromptChars = Math.max(usage.maxPromptChars ?? 0, promptChars);
     }
   }
 }

@@ -250,8 +250,17 @@ export function perfectModelScript(patch: string, options: PatchModelOptions): S
   };
 }
 
-/** A {@link ScriptedModel} over {@link perfectModelScript}; `script` may be edited before the run. */
-export function createPatchModel(patch: string, options: PatchModelOptions): { model: ScriptedModel; script: Script } {
+/**
+ * A {@link ScriptedModel} over {@link perfectModelScript}; `script` may be edited before the run. `contextSize`
+ * makes the model claim that context (e.g. 8,192 like `tanuki serve`), so prompts are fitted to it.
+ */
+export function createPatchModel(
+  patch: string,
+  options: PatchModelOptions & { contextSize?: number },
+): { model: ScriptedModel; script: Script } {
   const script = perfectModelScript(patch, options);
-  return { model: new ScriptedModel(script), script };
+  return {
+    model: new ScriptedModel(script, options.contextSize !== undefined ? { contextSize: options.contextSize } : {}),
+    script,
+  };
 }

@@ -35,7 +35,23 @@ export class ScriptedModel implements ChatModel {
   private readonly counters = new Map<string, number>();
   disposed = false;
 
-  constructor(private readonly script: Script) {}
+  /** Tokens of the context this model claims (prompts are fitted to it); undefined = unknown, as by default. */
+  readonly contextSize?: number;
+
+  /**
+   * @param options.contextSize  claim a context of this many tokens, so the loop fits prompts and answer caps to it
+   *   (tokens counted as 1 per 4 characters, like the usage it reports)
+   */
+  constructor(
+    private readonly script: Script,
+    options: { contextSize?: number } = {},
+  ) {
+    if (options.contextSize !== undefined) this.contextSize = options.contextSize;
+  }
+
+  countTokens(text: string): number {
+    return Math.ceil(text.length / 4);
+  }
 
   async completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>> {
     if (call.signal?.aborted) throw new CancelledError("model call cancelled");

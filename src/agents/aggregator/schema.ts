@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
+import { type AnswerBudget, fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
 
 /** Schema name of the aggregator's answer. */
 export const AGGREGATOR_SCHEMA_NAME = "AggregatorOutput";
@@ -12,7 +12,7 @@ function build(scale: number) {
 }
 
 /** The pull request's title (≤ 72 characters) and summary paragraph. */
-export const aggregatorOutputSchema = memoBySize((maxTokens: number) => fitSchema(maxTokens, build));
+export const aggregatorOutputSchema = memoBySize((budget: AnswerBudget) => fitSchema(budget, build));
 
 /** The aggregator's answer at full size. */
 export const AggregatorOutput = build(1);

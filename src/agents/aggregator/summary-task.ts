@@ -1,4 +1,5 @@
 import { defineTask } from "../shared/agent-task.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
 import { buildAggregatorMessages } from "./prompt.js";
 import { AGGREGATOR_SCHEMA_NAME, type AggregatorOutput, aggregatorOutputSchema } from "./schema.js";
 
@@ -11,7 +12,7 @@ export interface RunSummary {
 /** The aggregator's task: the PR title and summary. Line breaks in the title become spaces. */
 export const SUMMARY_TASK = defineTask({
   schemaName: AGGREGATOR_SCHEMA_NAME,
-  schema: (maxTokens: number) => aggregatorOutputSchema(maxTokens),
+  schema: (budget: AnswerBudget) => aggregatorOutputSchema(budget),
   messages: buildAggregatorMessages,
   finish: (answer: AggregatorOutput): RunSummary => ({
     title: answer.title.replace(/\s+/g, " ").trim(),

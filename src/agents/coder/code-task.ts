@@ -1,13 +1,15 @@
 import type { Edit } from "../../core/edit.js";
 import { defineTask } from "../shared/agent-task.js";
-import { toEdits } from "../shared/edit-schema.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
+import { type FollowUp, toEdits, toFollowUp } from "../shared/edit-schema.js";
 import { buildCoderMessages, type CoderInput } from "./prompt.js";
 import { CODER_SCHEMA_NAME, type CoderOutput, coderOutputSchema } from "./schema.js";
 
-/** The coder's validated answer: domain edits (not yet applied) and its explanation. */
+/** The coder's validated answer: domain edits (not yet applied), its explanation, and what it asks next. */
 export interface CodeChange {
   edits: Edit[];
   explanation: string;
+  followUp: FollowUp;
 }
 
 /**
@@ -16,10 +18,11 @@ export interface CodeChange {
  */
 export const CODE_TASK = defineTask({
   schemaName: CODER_SCHEMA_NAME,
-  schema: (maxTokens: number) => coderOutputSchema(maxTokens),
+  schema: (budget: AnswerBudget) => coderOutputSchema(budget),
   messages: buildCoderMessages,
   finish: (answer: CoderOutput, _input: CoderInput): CodeChange => ({
     edits: toEdits(answer.edits),
     explanation: answer.explanation.trim(),
+    followUp: toFollowUp(answer),
   }),
 });

@@ -4,8 +4,7 @@ import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
   buildMessages,
-  type FileText,
-  filesSection,
+  EDIT_FOLLOW_UP_RULES,
   findingsSection,
   type IssueText,
   issueAndBriefing,
@@ -19,14 +18,19 @@ export interface CoderInput {
   briefing: string;
   planSummary: string;
   step: PlanStep;
-  /** Current content of the step's files (those that exist). */
-  files: FileText[];
+  /**
+   * The step's files as shown (whole, or focused windows with their line ranges), rendered within the prompt's
+   * room by the caller (see `renderFocusedFiles`); untrusted parts already fenced.
+   */
+  files: string;
   /** Root-cause analyses of earlier attempts (newest last). */
   rcas: RootCauseAnalysis[];
   /** Findings still open from the last review (blocking ones first). */
   openFindings: Finding[];
   /** Repair round: why edits of the previous answer did not apply (no match, refused). */
   editProblems: string[];
+  /** Follow-up call of the same step: the edits already applied in it (one line each). Empty on the first call. */
+  applied?: string[];
 }
 
 const INSTRUCTIONS =
@@ -34,7 +38,7 @@ const INSTRUCTIONS =
   "edits, each with `kind` (`search-replace` or `write-file`), `path` (repository-relative), `search` and `replace`. " +
   "For `search-replace`, `search` must be copied exactly from the current file content shown (whole lines, unique). " +
   "For `write-file`, put the whole file in `replace` and leave `search` empty. Return no edits only when the step " +
-  "needs none.";
+  `needs none. ${EDIT_FOLLOW_UP_RULES}`;
 
 /** Builds the coder's messages; the issue, files, findings, RCA and edit problems are fenced as data. */
 export function buildCoderMessages(entry: RosterEntry, input: CoderInput): ChatMessage[] {
@@ -46,11 +50,19 @@ export function buildCoderMessages(entry: RosterEntry, input: CoderInput): ChatM
           input.editProblems.join("\n"),
         )}`
       : "";
+  const applied =
+    input.applied && input.applied.length > 0
+      ? `## Edits of this step already applied (continue from here; the files above show their result)\n${untrusted(
+          "applied edits",
+          input.applied.join("\n"),
+        )}`
+      : "";
   return buildMessages(entry, INSTRUCTIONS, [
     issueAndBriefing(input.issue, input.briefing),
     rcaSection(input.rcas),
     findingsSection("Open review findings to resolve", input.openFindings),
-    filesSection("Current content of the step's files", input.files),
+    input.files,
+    applied,
     problems,
     `## Plan step\n${untrusted("plan step", step)}`,
   ]);

@@ -1,5 +1,6 @@
 import type { PlanDecision } from "../../core/plan.js";
 import { defineTask } from "../shared/agent-task.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
 import { choosePlan } from "./choose-plan.js";
 import { buildCriticMessages, type CriticInput } from "./prompt.js";
 import { CRITIC_SCHEMA_NAME, type CritiqueOutput, critiqueOutputSchema } from "./schema.js";
@@ -11,7 +12,7 @@ import { CRITIC_SCHEMA_NAME, type CritiqueOutput, critiqueOutputSchema } from ".
 export const CRITIQUE_TASK = defineTask({
   schemaName: CRITIC_SCHEMA_NAME,
   alsoRunBy: ["planner"],
-  schema: (maxTokens: number, input: CriticInput) => critiqueOutputSchema(maxTokens, input.candidates.length),
+  schema: (budget: AnswerBudget, input: CriticInput) => critiqueOutputSchema(budget, input.candidates.length),
   messages: buildCriticMessages,
   finish: (answer: CritiqueOutput, input: CriticInput): PlanDecision => choosePlan(input.candidates, answer),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
+import { type AnswerBudget, fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
 
 /** Schema name of the critic's answer. */
 export const CRITIC_SCHEMA_NAME = "CritiqueOutput";
@@ -32,13 +32,13 @@ function build(scale: number, candidates: number) {
  * At most one critique per candidate; the strings shrink to fit `maxTokens`.
  */
 const bySize = new Map<number, ReturnType<typeof memoBySize<ReturnType<typeof build>>>>();
-export function critiqueOutputSchema(maxTokens: number, candidates: number) {
+export function critiqueOutputSchema(budget: AnswerBudget, candidates: number) {
   let memo = bySize.get(candidates);
   if (!memo) {
-    memo = memoBySize((tokens: number) => fitSchema(tokens, (scale) => build(scale, candidates)));
+    memo = memoBySize((budget: AnswerBudget) => fitSchema(budget, (scale) => build(scale, candidates)));
     bySize.set(candidates, memo);
   }
-  return memo(maxTokens);
+  return memo(budget);
 }
 
 /** The critic's answer at full size. */

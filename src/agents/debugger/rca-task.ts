@@ -1,5 +1,6 @@
 import type { RootCauseAnalysis } from "../../core/finding.js";
 import { defineTask } from "../shared/agent-task.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
 import { buildDebuggerMessages, type DebuggerInput } from "./prompt.js";
 import { RCA_SCHEMA_NAME, type RcaOutput, rcaOutputSchema } from "./schema.js";
 
@@ -9,7 +10,7 @@ import { RCA_SCHEMA_NAME, type RcaOutput, rcaOutputSchema } from "./schema.js";
  */
 export const RCA_TASK = defineTask({
   schemaName: RCA_SCHEMA_NAME,
-  schema: (maxTokens: number) => rcaOutputSchema(maxTokens),
+  schema: (budget: AnswerBudget) => rcaOutputSchema(budget),
   messages: buildDebuggerMessages,
   finish: (answer: RcaOutput, input: DebuggerInput): RootCauseAnalysis => ({
     symptom: answer.symptom.trim(),

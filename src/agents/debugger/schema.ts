@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
+import { type AnswerBudget, fitSchema, memoBySize, scaled } from "../shared/answer-size.js";
 
 /** Schema name of the debugger's answer. */
 export const RCA_SCHEMA_NAME = "RcaOutput";
@@ -17,7 +17,7 @@ function build(scale: number) {
 }
 
 /** The five-whys analysis: symptom, 1..5 whys, root cause, advice for the next attempt. */
-export const rcaOutputSchema = memoBySize((maxTokens: number) => fitSchema(maxTokens, build));
+export const rcaOutputSchema = memoBySize((budget: AnswerBudget) => fitSchema(budget, build));
 
 /** The debugger's answer at full size. */
 export const RcaOutput = build(1);

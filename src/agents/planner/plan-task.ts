@@ -1,5 +1,6 @@
 import type { Plan } from "../../core/plan.js";
 import { defineTask } from "../shared/agent-task.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
 import { buildPlannerMessages, type PlannerInput } from "./prompt.js";
 import { PLANNER_SCHEMA_NAME, type PlannerOutput, plannerOutputSchema } from "./schema.js";
 
@@ -14,7 +15,7 @@ function cleanPath(path: string): string {
  */
 export const PLAN_TASK = defineTask({
   schemaName: PLANNER_SCHEMA_NAME,
-  schema: (maxTokens: number) => plannerOutputSchema(maxTokens),
+  schema: (budget: AnswerBudget) => plannerOutputSchema(budget),
   messages: buildPlannerMessages,
   seed: (input: PlannerInput) => input.candidateIndex,
   finish(answer: PlannerOutput): Plan {

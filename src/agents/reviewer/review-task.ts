@@ -1,5 +1,6 @@
 import type { Review } from "../../core/finding.js";
 import { defineTask } from "../shared/agent-task.js";
+import type { AnswerBudget } from "../shared/answer-size.js";
 import { buildReviewerMessages } from "./prompt.js";
 import { REVIEWER_SCHEMA_NAME, type ReviewerOutput, reviewerOutputSchema } from "./schema.js";
 
@@ -10,7 +11,7 @@ import { REVIEWER_SCHEMA_NAME, type ReviewerOutput, reviewerOutputSchema } from 
  */
 export const REVIEW_TASK = defineTask({
   schemaName: REVIEWER_SCHEMA_NAME,
-  schema: (maxTokens: number) => reviewerOutputSchema(maxTokens),
+  schema: (budget: AnswerBudget) => reviewerOutputSchema(budget),
   messages: buildReviewerMessages,
   finish(answer: ReviewerOutput): Review {
     const findings = answer.findings.map((finding) => ({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fitSchema, memoBySize, scaled, scaledCount } from "../shared/answer-size.js";
+import { type AnswerBudget, fitSchema, memoBySize, scaled, scaledCount } from "../shared/answer-size.js";
 
 /** Schema name of the reviewer's answer. */
 export const REVIEWER_SCHEMA_NAME = "ReviewerOutput";
@@ -11,7 +11,7 @@ function build(scale: number) {
     findings: z
       .array(
         z.object({
-          file: z.string().max(scaled(160, scale, 16)),
+          file: z.string().max(scaled(160, scale, 40)),
           line: z.number(),
           severity: z.enum(["blocking", "major", "minor", "nit"]),
           explanation: z.string().max(scaled(400, scale, 8)),
@@ -26,7 +26,7 @@ function build(scale: number) {
  * The reviewer's answer: verdict, summary and up to 6 findings (file, 1-based line on the new side, severity,
  * explanation, suggestion — empty when none). `line` is a plain number: the caller clamps it.
  */
-export const reviewerOutputSchema = memoBySize((maxTokens: number) => fitSchema(maxTokens, build));
+export const reviewerOutputSchema = memoBySize((budget: AnswerBudget) => fitSchema(budget, build));
 
 /** The reviewer's answer at full size. */
 export const ReviewerOutput = build(1);

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { AgentRole, RosterEntry } from "../roster.js";
+import type { AnswerBudget } from "./answer-size.js";
 
 /** Room a prompt may fill: tokens as counted by `count` (the model's tokenizer, or an estimate). */
 export interface PromptBudget {
@@ -23,8 +24,8 @@ export interface AgentTask<I, A, V> {
   readonly schemaName: string;
   /** Roles that may run the task besides the entries whose `outputSchemaName` is `schemaName`. */
   readonly alsoRunBy?: readonly AgentRole[];
-  /** The answer schema for an agent whose cap on generated tokens is `maxTokens`. */
-  schema(maxTokens: number, input: I): z.ZodType<A>;
+  /** The answer schema for an agent's token cap and the model's measured density. */
+  schema(budget: AnswerBudget, input: I): z.ZodType<A>;
   /** The messages of the call; `budget` is the room the prompt may take (builders that show files fit into it). */
   messages(entry: RosterEntry, input: I, budget?: PromptBudget): ChatMessage[];
   /** Turns a validated answer into the value the caller gets (trims, clamps, normalises). */

@@ -1,13 +1,19 @@
 import { z } from "zod";
 
 /**
- * Sizing of output schemas so that a model always finishes valid JSON within its token cap.
+ * Sizing of output schemas from the model's real token budget.
  *
- * A JSON-schema grammar (node-llama-cpp) forces every answer to match the schema, but it cannot stop a model that
- * keeps writing a long string: when `maxTokens` runs out mid-string the JSON is cut and does not parse. Bounding every
- * string and array (`maxLength`, `maxItems`) bounds the longest answer the grammar allows; this module computes that
- * bound and shrinks a schema's limits until it fits the token cap. Every generated token is at least one character,
- * so an answer of at most N characters needs at most N tokens.
+ * A JSON-schema grammar (node-llama-cpp) or a server's structured-output mode forces every answer to match the
+ * schema, but cannot stop a model that keeps writing a long string: when `maxTokens` runs out mid-string the JSON
+ * is cut. Bounding strings and arrays (`maxLength`, `maxItems`) bounds answers; this module picks those bounds from
+ * the agent's token cap and the model's measured density (characters of JSON answer per token, counted with the
+ * model's tokenizer on a sample answer), not from the worst case of one token per character with every character
+ * escaped, which left room for two edits of 600 characters.
+ *
+ * Two ways to fit (see {@link fitSchema} and {@link fitEachString}): small answers (plans, reviews, analyses) fit
+ * whole at the measured density; edit answers give each text the room of the whole answer, because one large
+ * replacement or several small ones are both real answers. An answer that still overruns its cap is cut, refused
+ * and repaired (`runAgent`), and the coder and tester can split larger work over several calls (`more`).
  */
 
 type JsonSchema = {
@@ -22,34 +28,66 @@ type JsonSchema = {
   oneOf?: JsonSchema[];
 };
 
+/** The token cap of an answer and how much JSON text one token carries for this model. */
+export interface AnswerBudget {
+  /** The agent's cap on generated tokens. */
+  maxTokens: number;
+  /** Characters of JSON answer per token, measured (see {@link measureCharsPerToken}). */
+  charsPerToken: number;
+}
+
 /**
- * Smallest per-agent token cap for which every Tanuki output schema can guarantee a complete answer (with 3 plan
- * candidates). Below it, generation may be cut mid-JSON.
+ * Smallest per-agent token cap Tanuki sizes schemas for (with 3 plan candidates); below it, answers are too
+ * short to be useful.
  */
 export const MIN_AGENT_TOKENS = 768;
 
-/** Characters one string character may take: escapes (`\n`, `\"`) take two; rarer `\uXXXX` ones are not budgeted. */
-const CHARS_PER_STRING_CHAR = 2;
-/** Characters of whitespace the grammar allows in one slot at nesting `depth`: a newline plus 4 spaces a level. */
-function whitespace(depth: number): number {
-  return 1 + 4 * depth;
-}
-/** Longest number the grammar allows: sign, 16 digits, `.` and 16 digits, `e`, sign and 16 digits. */
-const NUMBER_CHARS = 52;
+/** Share of the token cap an answer is sized for (the rest absorbs tokenizer variance). */
+const CAP_SHARE = 0.9;
+/** Characters a number takes in an answer (line numbers, scores). */
+const NUMBER_CHARS = 8;
+
+/** A sample of what agents answer (an edit with code and prose), to measure a tokenizer's density on. */
+const SAMPLE_ANSWER = JSON.stringify({
+  explanation: "Guard parse_header() against a header line without a colon and keep the original casing.",
+  edits: [
+    {
+      kind: "search-replace",
+      path: "src/http/headers.py",
+      search:
+        'def parse_header(line):\n    key, _, value = line.partition(":")\n    return key.strip().lower(), value\n',
+      replace:
+        'def parse_header(line: str) -> tuple[str, str]:\n    if ":" not in line:\n        raise ValueError(f"bad header: {line!r}")\n' +
+        '    key, _, value = line.partition(":")\n    return key.strip().lower(), value.strip()\n',
+    },
+  ],
+});
 
 /**
- * Longest JSON text, in characters, that a schema admits (whitespace the grammar allows included).
+ * Characters of JSON answer per token for a tokenizer, measured on a sample answer; 4 (the usual estimate) without
+ * one. Clamped to 1..6 so a degenerate tokenizer cannot size schemas absurdly.
+ */
+export function measureCharsPerToken(countTokens?: (text: string) => number): number {
+  if (!countTokens) return 4;
+  const tokens = countTokens(SAMPLE_ANSWER);
+  if (!(tokens > 0)) return 4;
+  return Math.min(6, Math.max(1, Math.round((SAMPLE_ANSWER.length / tokens) * 100) / 100));
+}
+
+/**
+ * Longest compact JSON text, in characters, that a schema admits (strings at their `maxLength`, arrays at
+ * `maxItems`, or at most `itemsCap` items when given).
  * @returns Infinity when a string or array is unbounded
  */
-export function worstCaseChars(schema: JsonSchema, depth = 0): number {
+export function worstCaseChars(schema: JsonSchema, itemsCap = Number.POSITIVE_INFINITY): number {
   if (schema.enum) return Math.max(...schema.enum.map((value) => JSON.stringify(value).length));
   if (schema.const !== undefined) return JSON.stringify(schema.const).length;
   const alternatives = schema.anyOf ?? schema.oneOf;
-  if (alternatives) return Math.max(...alternatives.map((alternative) => worstCaseChars(alternative, depth)));
+  if (alternatives) return Math.max(...alternatives.map((alternative) => worstCaseChars(alternative, itemsCap)));
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case "string":
-      return schema.maxLength === undefined ? Number.POSITIVE_INFINITY : 2 + CHARS_PER_STRING_CHAR * schema.maxLength;
+      return schema.maxLength === undefined ? Number.POSITIVE_INFINITY : 2 + schema.maxLength;
     case "number":
     case "integer":
       return NUMBER_CHARS;
@@ -59,13 +97,13 @@ export function worstCaseChars(schema: JsonSchema, depth = 0): number {
       return 4;
     case "array": {
       if (schema.maxItems === undefined || !schema.items) return Number.POSITIVE_INFINITY;
-      const item = worstCaseChars(schema.items, depth + 1) + 1 + whitespace(depth + 1);
-      return 2 + whitespace(depth) + schema.maxItems * item;
+      const items = Math.min(schema.maxItems, itemsCap);
+      return 2 + items * (worstCaseChars(schema.items, itemsCap) + 1);
     }
     case "object": {
-      let total = 2 + whitespace(depth);
+      let total = 2;
       for (const [key, value] of Object.entries(schema.properties ?? {})) {
-        total += JSON.stringify(key).length + 2 + whitespace(depth + 1) + 1 + worstCaseChars(value, depth + 1);
+        total += JSON.stringify(key).length + 2 + worstCaseChars(value, itemsCap);
       }
       return total;
     }
@@ -74,31 +112,22 @@ export function worstCaseChars(schema: JsonSchema, depth = 0): number {
   }
 }
 
-/** Longest JSON answer a zod schema admits, in characters (see {@link worstCaseChars}). */
-export function worstCaseAnswerChars(schema: z.ZodType): number {
-  return worstCaseChars(z.toJSONSchema(schema) as JsonSchema);
+/** Longest compact JSON answer a zod schema admits, in characters (see {@link worstCaseChars}). */
+export function worstCaseAnswerChars(schema: z.ZodType, itemsCap?: number): number {
+  return worstCaseChars(z.toJSONSchema(schema) as JsonSchema, itemsCap);
 }
 
-/**
- * Scales a schema's limits to fit `maxTokens`: `build(scale)` returns the schema with every limit multiplied by
- * `scale` (0 < scale ≤ 1, the builder keeps each limit ≥ 1); the largest scale whose worst case fits 90 % of
- * `maxTokens` wins (binary search, 12 steps). When even the smallest limits do not fit, the smallest schema is
- * returned: the cap is then too small for this agent and generation may be cut.
- *
- * @param maxTokens  the agent's cap on generated tokens
- * @param build  schema factory; must be monotone (a smaller scale never allows a longer answer)
- */
-export function fitSchema<S extends z.ZodType>(maxTokens: number, build: (scale: number) => S): S {
-  const limit = Math.floor(maxTokens * 0.9);
+/** Largest scale in (0, 1] whose schema passes `fits` (binary search, 12 steps); scale 0 when none does. */
+function largestScale<S>(build: (scale: number) => S, fits: (schema: S) => boolean): S {
   const full = build(1);
-  if (worstCaseAnswerChars(full) <= limit) return full;
+  if (fits(full)) return full;
   let low = 0;
   let high = 1;
   let best: S | undefined;
   for (let step = 0; step < 12; step += 1) {
     const middle = (low + high) / 2;
     const candidate = build(middle);
-    if (worstCaseAnswerChars(candidate) <= limit) {
+    if (fits(candidate)) {
       best = candidate;
       low = middle;
     } else {
@@ -106,6 +135,30 @@ export function fitSchema<S extends z.ZodType>(maxTokens: number, build: (scale:
     }
   }
   return best ?? build(0);
+}
+
+/**
+ * Scales a schema's limits so that its longest answer, at the model's measured density, fits 90 % of the token
+ * cap: `build(scale)` returns the schema with every limit multiplied by `scale` (0 < scale ≤ 1, the builder keeps
+ * each limit ≥ 1); the largest scale that fits wins. For answers whose every field may be full at once (plans,
+ * reviews, analyses).
+ *
+ * @param build  schema factory; must be monotone (a smaller scale never allows a longer answer)
+ */
+export function fitSchema<S extends z.ZodType>(budget: AnswerBudget, build: (scale: number) => S): S {
+  const limit = budget.maxTokens * CAP_SHARE * budget.charsPerToken;
+  return largestScale(build, (schema) => worstCaseAnswerChars(schema) <= limit);
+}
+
+/**
+ * Scales a schema's limits so that an answer with ONE item per array and every text at its limit fits 90 % of the
+ * token cap at the measured density: each text may take (nearly) the whole answer, and the arrays keep their
+ * natural number of items. For edit answers: one large replacement and several small ones are both real; a model
+ * that fills every item overruns the cap and is repaired or continues in another call (`more`).
+ */
+export function fitEachString<S extends z.ZodType>(budget: AnswerBudget, build: (scale: number) => S): S {
+  const limit = budget.maxTokens * CAP_SHARE * budget.charsPerToken;
+  return largestScale(build, (schema) => worstCaseAnswerChars(schema, 1) <= limit);
 }
 
 /** `natural × scale`, rounded down, at least `min` (default 1). Helper for schema factories (string lengths). */
@@ -121,14 +174,15 @@ export function scaledCount(natural: number, scale: number): number {
   return Math.max(1, Math.floor(natural * Math.sqrt(scale)));
 }
 
-/** Memoizes a schema factory by token cap (fitting a schema converts it to JSON schema a dozen times). */
-export function memoBySize<S>(build: (maxTokens: number) => S): (maxTokens: number) => S {
-  const cache = new Map<number, S>();
-  return (maxTokens) => {
-    let schema = cache.get(maxTokens);
+/** Memoizes a schema factory by answer budget (fitting a schema converts it to JSON schema a dozen times). */
+export function memoBySize<S>(build: (budget: AnswerBudget) => S): (budget: AnswerBudget) => S {
+  const cache = new Map<string, S>();
+  return (budget) => {
+    const key = `${budget.maxTokens}/${budget.charsPerToken}`;
+    let schema = cache.get(key);
     if (!schema) {
-      schema = build(maxTokens);
-      cache.set(maxTokens, schema);
+      schema = build(budget);
+      cache.set(key, schema);
     }
     return schema;
   };

@@ -22,10 +22,16 @@ export function fitRosterToContext(roster: readonly RosterEntry[], contextSize?:
   return capRosterTokens(roster, Math.max(MIN_AGENT_TOKENS, Math.floor(contextSize * ANSWER_SHARE_OF_CONTEXT)));
 }
 
+/** Closing line of a data fence (see `delimitUntrusted`): `</untrusted-data id="...">`. */
+const FENCE_END = /^<\/untrusted-data id="[0-9a-f]+">$/;
+
 /**
- * Shrink `messages` until they fit `budgetTokens` (counted with `countTokens`): the longest user message loses
- * the middle of its text, replaced by an elision marker, so its beginning (instructions, issue) and end (latest
- * output) stay. System messages are never cut. Returns the messages unchanged when they already fit.
+ * The safety net after prompt builders fitted their parts to the budget (a tokenizer may disagree with their
+ * counts): shrink `messages` until they fit `budgetTokens` (counted with `countTokens`) by dropping whole lines from
+ * the END of the largest fenced data block of the longest user message, with a marker line inside the fence. The
+ * beginning of every block (the start of a file window, the head of a diff) and every fence stay; nothing is cut
+ * in the middle of a line or out of the middle of a block. System messages are never cut. Returns the messages
+ * unchanged when they already fit.
  */
 export function fitMessages(
   messages: ChatMessage[],
@@ -42,15 +48,38 @@ export function fitMessages(
       .sort((a, b) => b.content.length - a.content.length)[0];
     if (!longest) return fitted;
     const tokens = countTokens(longest.content);
-    const keepRatio = Math.max(0, (tokens - excess) / tokens) * 0.95;
-    longest.content = elideMiddle(longest.content, Math.floor(longest.content.length * keepRatio));
+    const dropChars = Math.ceil((longest.content.length * (excess + 16)) / Math.max(1, tokens));
+    const shrunk = dropBlockTail(longest.content, dropChars);
+    if (shrunk === longest.content) return fitted;
+    longest.content = shrunk;
   }
   return fitted;
 }
 
-function elideMiddle(text: string, keepChars: number): string {
-  if (keepChars >= text.length) return text;
-  const half = Math.max(0, Math.floor(keepChars / 2));
-  const cut = text.length - 2 * half;
-  return `${text.slice(0, half)}\n[… ${cut} characters left out to fit the model's context …]\n${text.slice(text.length - half)}`;
+/**
+ * Drops about `chars` characters of whole lines from the end of the largest fenced block in `text` (the last lines
+ * of the text when it has no fence), leaving a marker that says how many lines were left out.
+ */
+function dropBlockTail(text: string, chars: number): string {
+  const lines = text.split("\n");
+  let best: { start: number; end: number; size: number } | undefined;
+  let open = -1;
+  lines.forEach((line, index) => {
+    if (line.startsWith("<untrusted-data ")) open = index;
+    else if (open >= 0 && FENCE_END.test(line)) {
+      const size = lines.slice(open + 1, index).reduce((sum, l) => sum + l.length + 1, 0);
+      if (!best || size > best.size) best = { start: open + 1, end: index, size };
+      open = -1;
+    }
+  });
+  const block = best ?? { start: 0, end: lines.length, size: text.length };
+  let cut = block.end;
+  let dropped = 0;
+  while (cut > block.start + 1 && dropped < chars) {
+    cut -= 1;
+    dropped += (lines[cut]?.length ?? 0) + 1;
+  }
+  if (cut >= block.end) return text;
+  const marker = `[… ${block.end - cut} lines left out here to fit the model's context …]`;
+  return [...lines.slice(0, cut), marker, ...lines.slice(block.end)].join("\n");
 }

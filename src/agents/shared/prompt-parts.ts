@@ -40,11 +40,13 @@ export function issueSection(issue: IssueText): string {
   return `## Issue\n${parts.join("\n")}`;
 }
 
-/** Files, each fenced with its path as label. */
-export function filesSection(heading: string, files: readonly FileText[]): string {
-  if (files.length === 0) return "";
-  return `## ${heading}\n${files.map((file) => untrusted(`file ${file.path}`, file.content)).join("\n")}`;
-}
+/** How the coder and tester ask for more lines or send their edits over several calls (trusted text). */
+export const EDIT_FOLLOW_UP_RULES =
+  "Files are shown whole or as windows of lines (each header says which lines); copy `search` only from text " +
+  "shown. To see other lines first, list them in `read` (`path`, `startLine`, `endLine`): the next call shows them, " +
+  "and edits sent with the request are applied before it. When the change needs more edits than fit one answer, " +
+  "send the first ones and set `more` to true: the next call shows their result. Otherwise leave `read` empty and " +
+  "set `more` to false.";
 
 /**
  * The issue plus the briefing from the context layer. The briefing (context/briefing) already carries the fenced

@@ -2,6 +2,7 @@ import type { ChatMessage, ChatModel, StructuredAnswer } from "../../llm/chat-mo
 import { StructuredOutputError } from "../../llm/structured-output-error.js";
 import type { RosterEntry } from "../roster.js";
 import type { AgentTask, PromptBudget } from "./agent-task.js";
+import { measureCharsPerToken } from "./answer-size.js";
 import { fitMessages, TEMPLATE_RESERVE_TOKENS } from "./fit-to-context.js";
 import { InvalidAnswerError } from "./invalid-answer-error.js";
 import { untrusted } from "./prompt-parts.js";
@@ -82,7 +83,10 @@ export async function runAgent<I, A, V>(
   if (entry.outputSchemaName !== task.schemaName && !task.alsoRunBy?.includes(entry.role)) {
     throw new Error(`${entry.id} (${entry.outputSchemaName}) cannot answer ${task.schemaName}`);
   }
-  const schema = task.schema(entry.sampling.maxTokens, input);
+  const schema = task.schema(
+    { maxTokens: entry.sampling.maxTokens, charsPerToken: measureCharsPerToken(model.countTokens?.bind(model)) },
+    input,
+  );
   const budget = promptBudget(model, entry);
   const built = task.messages(entry, input, budget);
   const fitted = (messages: ChatMessage[]) =>

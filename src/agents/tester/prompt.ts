@@ -2,8 +2,7 @@ import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
   buildMessages,
-  type FileText,
-  filesSection,
+  EDIT_FOLLOW_UP_RULES,
   type IssueText,
   issueAndBriefing,
   untrusted,
@@ -17,8 +16,11 @@ export interface TesterInput {
   issue: IssueText;
   /** Briefing built from the base commit. */
   briefing: string;
-  /** Original (base) content of the source files the plan touches and of the existing test files shown. */
-  originalFiles: FileText[];
+  /**
+   * The base commit's source files the plan touches and related test files, as shown (whole or focused windows),
+   * rendered within the prompt's room by the caller; untrusted parts already fenced.
+   */
+  files: string;
   /** Repository facts the test must fit. */
   language: string;
   testCommand?: string;
@@ -34,7 +36,8 @@ const INSTRUCTIONS =
   "once it is fixed. Edit only test files (an existing test file, or a new one in the test folder named like the " +
   "existing tests). `testName`: the test function's name. `rationale`: which sentence of the issue it checks. " +
   "`edits`: `search-replace` (copy `search` exactly from the file shown) or `write-file` (whole content in " +
-  "`replace`). Never delete, skip or weaken existing tests.";
+  "`replace`). Never delete, skip or weaken existing tests. The test must run with the test command given. " +
+  EDIT_FOLLOW_UP_RULES;
 
 /** Builds the tester's messages; the issue and original files are fenced as data. */
 export function buildTesterMessages(entry: RosterEntry, input: TesterInput): ChatMessage[] {
@@ -48,7 +51,7 @@ export function buildTesterMessages(entry: RosterEntry, input: TesterInput): Cha
   return buildMessages(entry, INSTRUCTIONS, [
     issueAndBriefing(input.issue, input.briefing),
     `## Test layout\n${untrusted("test layout", layout)}`,
-    filesSection("Original files (before any change)", input.originalFiles),
+    input.files,
     problems,
   ]);
 }

@@ -1,30 +1,49 @@
 import { CODE_TASK } from "../../agents/coder/code-task.js";
 import { routeStep } from "../../agents/router.js";
+import type { FollowUp } from "../../agents/shared/edit-schema.js";
 import { isInvalidAnswer } from "../../agents/shared/invalid-answer-error.js";
 import { runAgent } from "../../agents/shared/run-agent.js";
-import type { Edit } from "../../core/edit.js";
+import { mergeHints } from "../../context/focus-hints.js";
+import type { ApplyReport, Edit } from "../../core/edit.js";
 import type { Finding } from "../../core/finding.js";
 import type { Plan } from "../../core/plan.js";
-import { briefFor, readFiles } from "../briefing.js";
+import { fitAgentPrompt, readFiles, readHints, runHints, withSymbols } from "../briefing.js";
 import type { RunContext } from "../run-context.js";
 import { issueText, type RunState } from "../run-state.js";
 import { applyEdits, editProblems } from "./apply.js";
 
 /** What the code phase did in one attempt. */
 export interface CodeOutcome {
-  /** Every edit the coding agents returned (both rounds), applied or not. */
+  /** Every edit the coding agents returned (all calls), applied or not. */
   edits: Edit[];
   /** Problems left after the repair round. */
   problems: string[];
   /** Plan steps whose agent gave no valid answer (after its repair call): the attempt counts as failed. */
   unanswered: number;
+  /** Model calls the coding agents made (follow-ups and repairs included). */
+  calls: number;
+}
+
+/**
+ * Most calls for one plan step: the first, follow-ups when the agent asks to `read` more lines or has `more`
+ * edits, and one repair round for edits that did not apply.
+ */
+export const MAX_CALLS_PER_STEP = 5;
+
+/** One line per applied edit, for the next call of the same step. */
+function appliedLines(report: ApplyReport): string[] {
+  return report.outcomes.flatMap((outcome) =>
+    outcome.status === "applied" ? [`${outcome.edit.kind} ${outcome.edit.path} (applied, ${outcome.match})`] : [],
+  );
 }
 
 /**
  * Code: for each step of the plan, the router picks the coding agent; it returns edits that are applied at once
- * (tolerant matching, path policy). When some do not apply, the same agent gets one repair round within the
- * attempt, with the problem messages and the files' current content. A step whose agent gives no valid answer
- * (twice: see `runAgent`) is counted in `unanswered` and the phase goes on with the next step.
+ * (tolerant matching, path policy). The agent sees the step's files whole when they fit, else focused windows
+ * around what the issue, the plan, the base test output, root-cause advice and open findings point at (never a cut
+ * in the middle). Within {@link MAX_CALLS_PER_STEP} calls it may ask for more lines (`read`), send its edits over
+ * several calls (`more`), and gets one repair round when some edits did not apply. A step whose agent gives no
+ * valid answer (twice: see `runAgent`) is counted in `unanswered` and the phase goes on with the next step.
  *
  * @param openFindings  findings still open on the state this attempt starts from
  */
@@ -38,6 +57,12 @@ export async function codePhase(
   const edits: Edit[] = [];
   const problems: string[] = [];
   let unanswered = 0;
+  let calls = 0;
+  const advice = [
+    plan.summary,
+    ...state.rcas.map((rca) => `${rca.rootCause}\n${rca.nextAttemptAdvice}`),
+    ...openFindings.map((finding) => `${finding.file}:${finding.line} ${finding.explanation}`),
+  ];
   for (const step of plan.steps) {
     const route = routeStep(step, ctx.roster);
     const agent = route.agent;
@@ -47,28 +72,41 @@ export async function codePhase(
       message: `attempt ${attempt}: ${agent.id} (${route.by}) — ${step.intent.slice(0, 120)}`,
     });
     let stepProblems: string[] = [];
-    for (let round = 0; round < 2; round += 1) {
-      if (round === 1 && stepProblems.length === 0) break;
-      const briefing = await briefFor(ctx, state);
-      const answer = await runAgent(
-        ctx.model,
+    const applied: string[] = [];
+    let reads: FollowUp["read"] = [];
+    let repairs = 0;
+    for (let call = 0; call < MAX_CALLS_PER_STEP; call += 1) {
+      const paths = [...new Set([...step.files, ...reads.map((read) => read.path)])];
+      const files = await withSymbols(ctx, state, await readFiles(state, paths));
+      const hints = mergeHints(readHints(reads), runHints(ctx, state, [step.intent, ...advice]));
+      const base = {
+        issue: issueText(ctx.task),
+        planSummary: plan.summary,
+        step,
+        rcas: state.rcas,
+        openFindings,
+        editProblems: stepProblems,
+        applied: [...applied],
+      };
+      const parts = await fitAgentPrompt(
+        ctx,
+        state,
         agent,
-        CODE_TASK,
+        (shown) => CODE_TASK.messages(agent, { ...base, ...shown }),
         {
-          issue: issueText(ctx.task),
-          briefing,
-          planSummary: plan.summary,
-          step,
-          files: await readFiles(state, step.files),
-          rcas: state.rcas,
-          openFindings,
-          editProblems: stepProblems,
+          list: files,
+          hints,
+          title: "## Current content of the step's files",
+          exclude: paths,
         },
-        ctx.signal,
-      ).catch((error: unknown) => {
-        if (!isInvalidAnswer(error)) throw error;
-        return error;
-      });
+      );
+      calls += 1;
+      const answer = await runAgent(ctx.model, agent, CODE_TASK, { ...base, ...parts }, ctx.signal).catch(
+        (error: unknown) => {
+          if (!isInvalidAnswer(error)) throw error;
+          return error;
+        },
+      );
       if (isInvalidAnswer(answer)) {
         unanswered += 1;
         stepProblems.push(
@@ -78,9 +116,18 @@ export async function codePhase(
       }
       edits.push(...answer.value.edits);
       const report = await applyEdits(ctx, state, answer.value.edits, agent.id);
+      applied.push(...appliedLines(report));
       stepProblems = editProblems(report);
+      const followUp = answer.value.followUp;
+      reads = followUp.read;
+      if (reads.length > 0 || followUp.more) continue;
+      if (stepProblems.length > 0 && repairs < 1) {
+        repairs += 1;
+        continue;
+      }
+      break;
     }
     problems.push(...stepProblems);
   }
-  return { edits, problems, unanswered };
+  return { edits, problems, unanswered, calls };
 }

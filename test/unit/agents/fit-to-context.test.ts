@@ -16,22 +16,24 @@ describe("fitMessages", () => {
     expect(fitMessages(messages, 1_000, count)).toEqual(messages);
   });
 
-  it("cuts the middle of the longest user message until the total fits, keeping its head and tail", () => {
-    const long = `HEAD-MARKER ${"x".repeat(30_000)} TAIL-MARKER`;
+  it("drops lines from the end of the largest fenced block, never the middle, keeping every fence", () => {
+    const file = Array.from({ length: 3_000 }, (_, i) => `line ${i + 1} ${"x".repeat(20)}`).join("\n");
+    const fenced = `## Files\n<untrusted-data label="file a.py" id="abc123">\n${file}\n</untrusted-data id="abc123">\n## Task\nDo it.`;
     const messages = [
       { role: "system" as const, content: "S".repeat(300) },
-      { role: "user" as const, content: "instructions" },
-      { role: "user" as const, content: long },
+      { role: "user" as const, content: fenced },
     ];
     const fitted = fitMessages(messages, 2_000, count);
     const total = fitted.reduce((sum, m) => sum + count(m.content), 0);
     expect(total).toBeLessThanOrEqual(2_000);
+    const text = fitted[1]?.content ?? "";
+    expect(text.startsWith("## Files\n<untrusted-data")).toBe(true);
+    expect(text).toContain("line 1 x");
+    expect(text).not.toContain("line 3000 x");
+    expect(text).toMatch(
+      /lines left out here to fit the model's context …\]\n<\/untrusted-data id="abc123">\n## Task\nDo it\.$/,
+    );
     expect(fitted[0]?.content).toBe(messages[0]?.content);
-    expect(fitted[1]?.content).toBe("instructions");
-    expect(fitted[2]?.content.startsWith("HEAD-MARKER")).toBe(true);
-    expect(fitted[2]?.content.endsWith("TAIL-MARKER")).toBe(true);
-    expect(fitted[2]?.content).toMatch(/characters left out to fit the model's context/);
-    expect(messages[2]?.content).toBe(long);
   });
 });
 

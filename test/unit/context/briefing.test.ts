@@ -80,7 +80,7 @@ describe("buildBriefing", () => {
     expect(text).toContain("test command: `python3 -m pytest -q -p no:cacheprovider`");
     expect(text).toContain("L8: def divide(numerator: float, denominator: float) -> float:");
     expect(text).toContain("3 | def ratio_report(a, b):");
-    expect(text).toContain("### calc/report.py (4 lines)");
+    expect(text).toContain("### calc/report.py (4 lines, whole file)");
   });
 
   it.each([600, 1_500, 4_000, 12_000])("respects a budget of %i estimated tokens", (budgetTokens) => {
@@ -109,14 +109,22 @@ describe("buildBriefing", () => {
       countTokens: countWords,
     });
     expect(countWords(text)).toBeLessThanOrEqual(900);
-    expect(text).toMatch(/left out for the budget/);
+    expect(text).toMatch(/shown: lines|Not shown for lack of room/);
   });
 
-  it("cuts file contents before signatures", () => {
-    const text = buildBriefing({ task: task("divide() crashes"), facts, files: files(), budgetTokens: 3_000 });
+  it("shrinks file contents to windows before signatures, around what the hints name, never a middle cut", () => {
+    const text = buildBriefing({
+      task: task("divide() crashes"),
+      facts,
+      files: files(),
+      hints: { names: ["helper_300"], lines: {}, ranges: {} },
+      budgetTokens: 3_000,
+    });
     expect(text).toContain("L8: def divide(numerator: float, denominator: float) -> float:");
-    expect(text).toMatch(/### calc\/ops\.py \(lines 1-\d+ of 1199; lines \d+-1199 left out for the budget\)/);
-    expect(text).toContain("(Left out for the budget: calc/report.py)");
+    expect(text).toMatch(/### calc\/ops\.py \(1199 lines; shown: lines [\d-]+(, [\d-]+)*\)/);
+    expect(text).toContain(" 898 | def helper_299(value):");
+    expect(text).toContain(" 901 | def helper_300(value):");
+    expect(text).not.toContain("characters left out");
   });
 
   it("always keeps the whole issue, even past a budget it cannot fit", () => {

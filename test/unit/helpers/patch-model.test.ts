@@ -92,7 +92,10 @@ describe("patch model (a perfect model from a unified patch)", () => {
     const hidden = {
       agent: "tanuki-coder",
       messages: [{ role: "user" as const, content: "Files: calc.py" }],
-      schema: (await import("../../../src/agents/coder/schema.js")).coderOutputSchema(4096),
+      schema: (await import("../../../src/agents/coder/schema.js")).coderOutputSchema({
+        maxTokens: 4096,
+        charsPerToken: 4,
+      }),
       schemaName: "CoderOutput",
     };
     await expect(model.completeStructured(hidden)).rejects.toThrow(/could not copy this SEARCH/);
