@@ -11,6 +11,16 @@ export const PYTHON_TEST_COMMAND = "python3 -m pytest -q -p no:cacheprovider";
 export const NPM_TEST_COMMAND = "npm test --silent";
 /** Test command for Node projects with test files but no `test` script (Node's built-in runner). */
 export const NODE_TEST_COMMAND = "node --test";
+/** Test command for Python projects whose tests only unittest finds (a root `test.py`, no pytest configuration). */
+export const UNITTEST_COMMAND = 'python3 -m unittest discover -p "test*.py"';
+/** Test command for Go modules. */
+export const GO_TEST_COMMAND = "go test ./...";
+/** Test command for Cargo projects. */
+export const CARGO_TEST_COMMAND = "cargo test";
+/** Test command for Maven projects. */
+export const MAVEN_TEST_COMMAND = "mvn -q test";
+/** Test command for Gradle projects without a wrapper (with one: `./gradlew test`). */
+export const GRADLE_TEST_COMMAND = "gradle test";
 
 /** What detection found (the build/test half of {@link RepoFacts}). */
 export type ProjectDetection = Pick<RepoFacts, "language" | "packageManager" | "testCommand" | "testDir" | "testFiles">;
@@ -18,13 +28,15 @@ export type ProjectDetection = Pick<RepoFacts, "language" | "packageManager" | "
 const TEST_DIR_NAMES = new Set(["test", "tests", "__tests__", "spec", "specs"]);
 
 /**
- * True for test files: `test_*.py`, `*_test.py` (and `*_test.<ext>` generally), `*.test.*`, `*.spec.*`, and source
+ * True for test files: `test_*.py`, a `test.py` or `tests.py` (unittest's usual names), `*_test.py` (and
+ * `*_test.<ext>` generally: Go), `*.test.*`, `*.spec.*`, Java/Kotlin `*Test`, `*Tests`, `*IT` classes, and source
  * files under a `test/`, `tests/`, `__tests__/` or `spec/` folder (except `__init__.py`).
  */
 export function isTestFile(path: string): boolean {
   if (!languageOfPath(path)) return false;
   const base = posix.basename(path);
-  if (/^test_.+\.py$/.test(base) || /_test\.[a-z]+$/.test(base) || /\.(test|spec)\.[a-z]+$/.test(base)) return true;
+  if (/^test_.+\.py$/.test(base) || /^tests?\.py$/.test(base) || /_test\.[a-z]+$/.test(base)) return true;
+  if (/\.(test|spec)\.[a-z]+$/.test(base) || /^[A-Z]\w*(Test|Tests|IT)\.(java|kt)$/.test(base)) return true;
   if (base === "__init__.py") return false;
   return path
     .split("/")
@@ -43,10 +55,48 @@ export function detectLanguage(files: readonly string[]): string {
   return ranked[0]?.[0] ?? "unknown";
 }
 
-type Ecosystem = "python" | "node";
+type Ecosystem = "python" | "node" | "go" | "rust" | "jvm";
+
+/** Ecosystem of each language that has one; the main language's comes first, then Node and Python. */
+const ECOSYSTEM_OF: Record<string, Ecosystem> = {
+  python: "python",
+  typescript: "node",
+  javascript: "node",
+  go: "go",
+  rust: "rust",
+  java: "jvm",
+  kotlin: "jvm",
+  scala: "jvm",
+};
 
 function ecosystemsFor(language: string): Ecosystem[] {
-  return language === "python" ? ["python", "node"] : ["node", "python"];
+  const main = ECOSYSTEM_OF[language];
+  const rest: Ecosystem[] = language === "python" ? ["python", "node"] : ["node", "python"];
+  return [...new Set([...(main ? [main] : []), ...rest])];
+}
+
+/** Package manager of a Go, Rust or JVM project, from its root build file. */
+function compiledPackageManager(ecosystem: "go" | "rust" | "jvm", has: (p: string) => boolean): string | undefined {
+  if (ecosystem === "go") return has("go.mod") ? "go" : undefined;
+  if (ecosystem === "rust") return has("Cargo.toml") ? "cargo" : undefined;
+  if (has("pom.xml")) return "maven";
+  return has("build.gradle") || has("build.gradle.kts") ? "gradle" : undefined;
+}
+
+/** Test command of a Go, Rust or JVM project (its build file decides; Gradle prefers the repository's wrapper). */
+function compiledTestCommand(ecosystem: "go" | "rust" | "jvm", has: (p: string) => boolean): string | undefined {
+  switch (compiledPackageManager(ecosystem, has)) {
+    case "go":
+      return GO_TEST_COMMAND;
+    case "cargo":
+      return CARGO_TEST_COMMAND;
+    case "maven":
+      return MAVEN_TEST_COMMAND;
+    case "gradle":
+      return has("gradlew") ? "./gradlew test" : GRADLE_TEST_COMMAND;
+    default:
+      return undefined;
+  }
 }
 
 function parsePackageJson(text: string | undefined): { scripts?: Record<string, unknown>; packageManager?: unknown } {
@@ -94,14 +144,18 @@ function npmTestScript(packageJson: string | undefined): string | undefined {
 }
 
 function testCommandFor(
-  ecosystem: Ecosystem,
+  ecosystem: "python" | "node",
   files: readonly string[],
   testFiles: readonly string[],
   configs: Readonly<Record<string, string>>,
 ): string | undefined {
   if (ecosystem === "python") {
-    const pythonTests = testFiles.some((f) => f.endsWith(".py"));
-    return pythonTests || hasPytestConfig(files, configs) ? PYTHON_TEST_COMMAND : undefined;
+    const pythonTests = testFiles.filter((f) => f.endsWith(".py"));
+    if (hasPytestConfig(files, configs)) return PYTHON_TEST_COMMAND;
+    if (pythonTests.length === 0) return undefined;
+    // pytest runs unittest tests too, but only collects test_*.py / *_test.py; a root test.py needs unittest.
+    const pytestFinds = pythonTests.some((f) => /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(f));
+    return pytestFinds ? PYTHON_TEST_COMMAND : UNITTEST_COMMAND;
   }
   if (npmTestScript(configs["package.json"])) return NPM_TEST_COMMAND;
   // `node --test` runs JavaScript only (Node 20 cannot load .ts test files by itself).
@@ -125,13 +179,18 @@ function detectTestDir(testFiles: readonly string[], language: string): string |
   if (ranked[0]) return ranked[0][0];
   if (language === "python") return "tests";
   if (language === "typescript" || language === "javascript") return "test";
+  if (language === "rust") return "tests";
+  if (language === "java" || language === "kotlin") return "src/test";
   return undefined;
 }
 
 /**
  * Detects language, package manager, test command, test folder and test files from the file list and the text of
  * the root config files named in {@link DETECTION_CONFIG_FILES}. Pure: no I/O. The main language's ecosystem is
- * asked first (a Python project with a `package.json` for its docs still tests with pytest), the other second.
+ * asked first (a Python project with a `package.json` for its docs still tests with pytest), then Node and Python.
+ * Test commands: pytest (configured, or `test_*.py` / `*_test.py` files), unittest discovery (only `test.py`-style
+ * files), `npm test` (a real `test` script), `node --test`, `go test ./...` (go.mod), `cargo test` (Cargo.toml),
+ * `mvn -q test` (pom.xml), `./gradlew test` or `gradle test` (build.gradle).
  *
  * @param files  repository-relative paths
  * @param configs  text of root config files by name (absent = missing)
@@ -144,6 +203,11 @@ export function detectProject(files: readonly string[], configs: Readonly<Record
   let packageManager: string | undefined;
   let testCommand: string | undefined;
   for (const ecosystem of ecosystemsFor(language)) {
+    if (ecosystem === "go" || ecosystem === "rust" || ecosystem === "jvm") {
+      packageManager ??= compiledPackageManager(ecosystem, has);
+      testCommand ??= compiledTestCommand(ecosystem, has);
+      continue;
+    }
     packageManager ??=
       ecosystem === "python"
         ? pythonPackageManager(has, configs["pyproject.toml"] ?? "")

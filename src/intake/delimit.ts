@@ -11,6 +11,26 @@ export const UNTRUSTED_TAG = "untrusted-data";
  */
 const FENCE_LOOKALIKE = /<((?:[\s\p{Cf}]|\/)*untrusted[\s\p{Cf}_-]*data)/giu;
 
+/** A fence look-alike as {@link delimitUntrusted} shows it: its `<` written as `&lt;` (same pattern otherwise). */
+const ESCAPED_LOOKALIKE = new RegExp(`&lt;${FENCE_LOOKALIKE.source.slice(1)}`, "giu");
+
+/**
+ * Undoes {@link delimitUntrusted}'s escaping of fence look-alikes (`&lt;untrusted-data` → `<untrusted-data`), for
+ * text a model copied from a fenced file into an edit. Only meaningful when the original text had real look-alikes
+ * and no literal `&lt;` ones (else the escaping is ambiguous); see {@link fenceLookalikes}.
+ */
+export function restoreFenceLookalikes(text: string): string {
+  return text.replace(ESCAPED_LOOKALIKE, "<$1");
+}
+
+/** Whether `text` contains a fence look-alike (shown escaped) and, separately, a literal escaped one. */
+export function fenceLookalikes(text: string): { real: boolean; escaped: boolean } {
+  return {
+    real: new RegExp(FENCE_LOOKALIKE.source, "iu").test(text),
+    escaped: new RegExp(ESCAPED_LOOKALIKE.source, "iu").test(text),
+  };
+}
+
 /** Keeps a label printable and quote-free: letters, digits, spaces and `._,:/@#()+-`, at most 200 characters. */
 function cleanLabel(label: string): string {
   const cleaned = label

@@ -1,6 +1,13 @@
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
-import { buildMessages, head, type IssueText, issueSection, untrusted } from "../shared/prompt-parts.js";
+import {
+  buildMessages,
+  head,
+  type IssueText,
+  issueSection,
+  testCommandSection,
+  untrusted,
+} from "../shared/prompt-parts.js";
 
 /** What the aggregator sees: the issue and a factual digest of the run. */
 export interface AggregatorInput {
@@ -12,7 +19,8 @@ export interface AggregatorInput {
   filesChanged: string[];
   /** Before/after test lines, e.g. `before: exit 1, 0 passed, 1 failed`. */
   testsDigest: string;
-  diff: string;
+  diff: string /** The test command in use (configured, else detected); stated in the prompt. */;
+  testCommand?: string;
 }
 
 const INSTRUCTIONS =
@@ -27,6 +35,7 @@ export function buildAggregatorMessages(entry: RosterEntry, input: AggregatorInp
     `Files changed: ${input.filesChanged.join(", ") || "(none)"}\nTests: ${input.testsDigest}`;
   return buildMessages(entry, INSTRUCTIONS, [
     issueSection(input.issue),
+    testCommandSection(input.testCommand),
     `## Run digest\n${untrusted("run digest", digest)}`,
     `## Diff\n${untrusted("diff", head(input.diff || "(empty)", 6_000))}`,
   ]);

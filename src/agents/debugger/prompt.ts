@@ -11,6 +11,7 @@ import {
   issueSection,
   rcaSection,
   tail,
+  testCommandSection,
   untrusted,
 } from "../shared/prompt-parts.js";
 
@@ -27,7 +28,8 @@ export interface DebuggerInput {
   /** Edits that did not apply. */
   editProblems: string[];
   /** Analyses of earlier attempts, to avoid repeating them. */
-  earlier: RootCauseAnalysis[];
+  earlier: RootCauseAnalysis[] /** The test command in use (configured, else detected); stated in the prompt. */;
+  testCommand?: string;
 }
 
 const INSTRUCTIONS =
@@ -46,6 +48,7 @@ export function buildDebuggerMessages(entry: RosterEntry, input: DebuggerInput):
       : "";
   return buildMessages(entry, INSTRUCTIONS, [
     issueSection(input.issue),
+    testCommandSection(input.testCommand ?? input.tests?.command),
     `## Diff of attempt ${input.attempt}\n${untrusted("diff", head(input.diff || "(empty diff)", 8_000))}`,
     tests,
     findingsSection("Review findings", input.findings),

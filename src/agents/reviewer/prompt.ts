@@ -1,7 +1,15 @@
 import type { TestReport } from "../../core/test-report.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
-import { buildMessages, head, type IssueText, issueSection, tail, untrusted } from "../shared/prompt-parts.js";
+import {
+  buildMessages,
+  head,
+  type IssueText,
+  issueSection,
+  tail,
+  testCommandSection,
+  untrusted,
+} from "../shared/prompt-parts.js";
 
 /** What the adversarial reviewer sees: the issue, the diff and the real test results. */
 export interface ReviewerInput {
@@ -11,7 +19,8 @@ export interface ReviewerInput {
   before?: TestReport;
   after?: TestReport;
   /** Cap on the diff shown, characters. Default 12 000. */
-  maxDiffChars?: number;
+  maxDiffChars?: number /** The test command in use (configured, else detected); stated in the prompt. */;
+  testCommand?: string;
 }
 
 const INSTRUCTIONS =
@@ -43,6 +52,7 @@ export function buildReviewerMessages(entry: RosterEntry, input: ReviewerInput):
   }
   return buildMessages(entry, INSTRUCTIONS, [
     issueSection(input.issue),
+    testCommandSection(input.testCommand ?? input.after?.command ?? input.before?.command),
     `## Diff\n${untrusted("diff", head(input.diff || "(empty diff: no change was made)", input.maxDiffChars ?? 12_000))}`,
     tests.length > 0
       ? `## Test results (command: ${input.after?.command ?? input.before?.command})\n${untrusted("test results", tests.join("\n"))}`

@@ -83,6 +83,14 @@ export function rcaSection(rcas: readonly RootCauseAnalysis[]): string {
   return `## Root-cause analysis of earlier attempts (fix the root cause, not the symptom)\n${untrusted("root-cause analysis", text)}`;
 }
 
+/**
+ * The test command every prompt states: the configured one (`--test-command`, `.github/tanuki.yml`), else the
+ * detected one. A repository's command is untrusted text, so it is fenced.
+ */
+export function testCommandSection(command: string | undefined): string {
+  return `## Test command\n${command ? untrusted("test command", command) : "None was detected or configured."}`;
+}
+
 /** Last `maxChars` characters of `text`, prefixed with `…` when cut. */
 export function tail(text: string, maxChars: number): string {
   return text.length <= maxChars ? text : `…${text.slice(text.length - maxChars)}`;

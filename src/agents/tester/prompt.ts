@@ -42,7 +42,7 @@ const INSTRUCTIONS =
 /** Builds the tester's messages; the issue and original files are fenced as data. */
 export function buildTesterMessages(entry: RosterEntry, input: TesterInput): ChatMessage[] {
   const layout =
-    `Language: ${input.language}\nTest command: ${input.testCommand ?? "(unknown)"}\n` +
+    `Language: ${input.language}\nTest command: ${input.testCommand ?? "none detected or configured"}\n` +
     `Test folder: ${input.testDir ?? "(none detected)"}\nExisting test files: ${input.testFiles.join(", ") || "(none)"}`;
   const problems =
     input.editProblems.length > 0

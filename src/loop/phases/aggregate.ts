@@ -47,6 +47,7 @@ export async function aggregatePhase(
           ...(plan ? { planSummary: plan.summary } : {}),
           filesChanged: result.filesChanged,
           testsDigest: tests,
+          ...(state.testCommand ? { testCommand: state.testCommand } : {}),
           diff: best.result.diff,
         },
         ctx.signal,

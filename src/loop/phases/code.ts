@@ -3,6 +3,7 @@ import { routeStep } from "../../agents/router.js";
 import type { FollowUp } from "../../agents/shared/edit-schema.js";
 import { isInvalidAnswer } from "../../agents/shared/invalid-answer-error.js";
 import { runAgent } from "../../agents/shared/run-agent.js";
+import { restoreShownText } from "../../agents/shared/shown-text.js";
 import { mergeHints } from "../../context/focus-hints.js";
 import type { ApplyReport, Edit } from "../../core/edit.js";
 import type { Finding } from "../../core/finding.js";
@@ -114,8 +115,10 @@ export async function codePhase(
         );
         break;
       }
-      edits.push(...answer.value.edits);
-      const report = await applyEdits(ctx, state, answer.value.edits, agent.id);
+      const shown = new Map(files.map((file) => [file.path, file.content]));
+      const answered = restoreShownText(answer.value.edits, (path) => shown.get(path));
+      edits.push(...answered);
+      const report = await applyEdits(ctx, state, answered, agent.id);
       applied.push(...appliedLines(report));
       stepProblems = editProblems(report);
       const followUp = answer.value.followUp;

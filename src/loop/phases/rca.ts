@@ -18,6 +18,7 @@ export async function rcaPhase(ctx: RunContext, state: RunState, attempt: Attemp
     RCA_TASK,
     {
       issue: issueText(ctx.task),
+      ...(state.testCommand ? { testCommand: state.testCommand } : {}),
       attempt: attempt.attempt,
       diff: attempt.diff,
       ...(attempt.tests ? { tests: attempt.tests } : {}),

@@ -40,6 +40,7 @@ export async function reviewPhase(
         {
           issue: issueText(ctx.task),
           diff,
+          ...(state.testCommand ? { testCommand: state.testCommand } : {}),
           ...(state.before ? { before: state.before } : {}),
           ...(after ? { after } : {}),
         },

@@ -3,6 +3,7 @@ import type { FollowUp } from "../../agents/shared/edit-schema.js";
 import { isInvalidAnswer } from "../../agents/shared/invalid-answer-error.js";
 import type { FileText } from "../../agents/shared/prompt-parts.js";
 import { runAgent } from "../../agents/shared/run-agent.js";
+import { restoreShownText } from "../../agents/shared/shown-text.js";
 import { TEST_TASK } from "../../agents/tester/test-task.js";
 import { mergeHints } from "../../context/focus-hints.js";
 import type { Edit } from "../../core/edit.js";
@@ -85,9 +86,11 @@ export async function writeTestPhase(ctx: RunContext, state: RunState): Promise<
       problems = [`${tester.id} gave no valid answer: ${answer.message}`];
       break;
     }
-    edits.push(...answer.value.edits);
-    const allowed = answer.value.edits.filter((edit) => isTestFile(edit.path));
-    const refused = answer.value.edits
+    const contents = new Map(shown.map((file) => [file.path, file.content]));
+    const answered = restoreShownText(answer.value.edits, (path) => contents.get(path));
+    edits.push(...answered);
+    const allowed = answered.filter((edit) => isTestFile(edit.path));
+    const refused = answered
       .filter((edit) => !isTestFile(edit.path))
       .map((edit) => `${edit.path}: refused: the tester may edit test files only`);
     const report = await applyEdits(ctx, state, allowed, tester.id);

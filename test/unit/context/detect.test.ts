@@ -13,6 +13,12 @@ describe("isTestFile", () => {
     ["src/testing.py", false],
     ["tests/data.json", false],
     ["src/contest.ts", false],
+    ["test.py", true],
+    ["tests.py", true],
+    ["pkg/parser_test.go", true],
+    ["src/main/java/com/acme/ParserTest.java", true],
+    ["src/main/java/com/acme/Parser.java", false],
+    ["crate/tests/parse.rs", true],
   ])("%s → %s", (path, expected) => {
     expect(isTestFile(path)).toBe(expected);
   });
@@ -73,5 +79,50 @@ describe("detectProject", () => {
   it("puts new tests where most existing tests are", () => {
     const files = ["tests/unit/test_a.py", "tests/unit/test_b.py", "other/test_c.py", "a.py"];
     expect(detectProject(files, {}).testDir).toBe("tests");
+  });
+
+  describe("common layouts", () => {
+    const detect = (files: string[], configs: Record<string, string> = {}) => detectProject(files, configs);
+
+    it("a root test.py with unittest (no pytest configuration) runs with unittest discovery", () => {
+      const found = detect(["calc.py", "test.py", "README.md"]);
+      expect(found.testFiles).toEqual(["test.py"]);
+      expect(found.testCommand).toBe('python3 -m unittest discover -p "test*.py"');
+    });
+
+    it("a root tests.py next to pytest configuration runs with pytest", () => {
+      expect(detect(["calc.py", "tests.py", "pytest.ini"]).testCommand).toBe(
+        "python3 -m pytest -q -p no:cacheprovider",
+      );
+    });
+
+    it("Go modules: go test ./...", () => {
+      const found = detect(["go.mod", "main.go", "parse/parse.go", "parse/parse_test.go"]);
+      expect(found).toMatchObject({ language: "go", packageManager: "go", testCommand: "go test ./..." });
+      expect(found.testFiles).toEqual(["parse/parse_test.go"]);
+    });
+
+    it("Cargo: cargo test", () => {
+      expect(detect(["Cargo.toml", "src/lib.rs", "tests/parse.rs"])).toMatchObject({
+        language: "rust",
+        packageManager: "cargo",
+        testCommand: "cargo test",
+        testDir: "tests",
+      });
+    });
+
+    it("Maven: mvn -q test; Gradle: the wrapper when the repository has one", () => {
+      const java = ["src/main/java/a/App.java", "src/test/java/a/AppTest.java"];
+      expect(detect(["pom.xml", ...java])).toMatchObject({ packageManager: "maven", testCommand: "mvn -q test" });
+      expect(detect(["build.gradle", ...java])).toMatchObject({ packageManager: "gradle", testCommand: "gradle test" });
+      expect(detect(["build.gradle.kts", "gradlew", ...java]).testCommand).toBe("./gradlew test");
+    });
+
+    it("an npm test script wins in a JavaScript repository", () => {
+      const pkg = JSON.stringify({ scripts: { test: "mocha" } });
+      expect(detect(["package.json", "lib/a.js", "test/a.js"], { "package.json": pkg }).testCommand).toBe(
+        "npm test --silent",
+      );
+    });
   });
 });

@@ -1,23 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runFix } from "../../../src/loop/run-fix.js";
-import { createBuggyPythonRepo, FIX_EDIT } from "./fixtures/buggy-python-repo.js";
-import { baseScript, configWith, createHarness, taskFor } from "./run-fix-harness.js";
+import { FIX_EDIT } from "./fixtures/buggy-python-repo.js";
+import { baseScript, configWith, createHarness, taskFor, useBuggyRepo } from "./run-fix-harness.js";
 
-let repo: string;
-let root: string;
-let workRoot: string;
-
-beforeEach(async () => {
-  ({ repo, root } = await createBuggyPythonRepo());
-  workRoot = await mkdtemp(join(tmpdir(), "tanuki-invalid-"));
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-  await rm(workRoot, { recursive: true, force: true });
-});
+const fixture = useBuggyRepo();
 
 /** What a server that does not enforce maxLength in JSON-schema mode sends: valid JSON, too long a field. */
 const overlong = { explanation: "x".repeat(50_000), edits: [] };
@@ -26,8 +12,8 @@ describe("invalid answers (schema-invalid JSON from the model)", () => {
   it("are retried once with the errors; twice invalid counts the attempt as failed and the loop goes on", async () => {
     const script = baseScript();
     script["tanuki-coder"] = [overlong, overlong, { explanation: "guard", edits: [FIX_EDIT] }];
-    const h = createHarness(script, { workRoot });
-    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 3 }), h.deps);
+    const h = createHarness(script, { workRoot: fixture.workRoot });
+    const result = await runFix(taskFor(fixture.repo), configWith({ maxAttempts: 3 }), h.deps);
 
     expect(result.error).toBeUndefined();
     expect(result.outcome).toBe("fixed");
@@ -43,8 +29,8 @@ describe("invalid answers (schema-invalid JSON from the model)", () => {
   it("a repaired answer is used in the same attempt", async () => {
     const script = baseScript();
     script["tanuki-coder"] = [overlong, { explanation: "guard", edits: [FIX_EDIT] }];
-    const h = createHarness(script, { workRoot });
-    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 2 }), h.deps);
+    const h = createHarness(script, { workRoot: fixture.workRoot });
+    const result = await runFix(taskFor(fixture.repo), configWith({ maxAttempts: 2 }), h.deps);
     expect(result.outcome).toBe("fixed");
     expect(result.attempts).toHaveLength(1);
     expect(h.model.callsFor("tanuki-coder")).toHaveLength(2);
@@ -58,8 +44,8 @@ describe("invalid answers (schema-invalid JSON from the model)", () => {
       { verdict: "maybe" },
       { verdict: "approve", summary: "ok", findings: [] },
     ];
-    const h = createHarness(script, { workRoot });
-    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 1 }), h.deps);
+    const h = createHarness(script, { workRoot: fixture.workRoot });
+    const result = await runFix(taskFor(fixture.repo), configWith({ maxAttempts: 1 }), h.deps);
     expect(result.error).toBeUndefined();
     expect(result.outcome).toBe("budget-exhausted");
     expect(result.findings).toEqual([
@@ -75,8 +61,8 @@ describe("invalid answers (schema-invalid JSON from the model)", () => {
     const script = baseScript();
     script["tanuki-planner:PlannerOutput"] = { summary: "s", steps: [] };
     script["tanuki-coder"] = { explanation: "guard", edits: [FIX_EDIT] };
-    const h = createHarness(script, { workRoot });
-    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 1 }), h.deps);
+    const h = createHarness(script, { workRoot: fixture.workRoot });
+    const result = await runFix(taskFor(fixture.repo), configWith({ maxAttempts: 1 }), h.deps);
     expect(result.error).toBeUndefined();
     expect(result.outcome).toBe("fixed");
     expect(result.plan?.candidates[0]?.steps[0]?.files).toEqual(["calc.py"]);

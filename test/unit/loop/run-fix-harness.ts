@@ -1,5 +1,7 @@
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { capRosterTokens, DEFAULT_ROSTER } from "../../../src/agents/roster.js";
 import { RunConfig } from "../../../src/config/run-config.js";
 import { TreeSitterExplorer } from "../../../src/context/tree-sitter-explorer.js";
@@ -10,7 +12,7 @@ import { GitWorkspaceProvider } from "../../../src/workspace/git-workspace.js";
 import { FakeSandboxProvider } from "../../helpers/fake-sandbox.js";
 import { MemoryTrace } from "../../helpers/memory-trace.js";
 import { type Script, ScriptedModel } from "../../helpers/scripted-model.js";
-import { ISSUE } from "./fixtures/buggy-python-repo.js";
+import { createBuggyPythonRepo, ISSUE } from "./fixtures/buggy-python-repo.js";
 
 /**
  * What the fake sandbox "prints" for the test command, decided from the work copy's real files: the bug is fixed
@@ -106,4 +108,21 @@ export function taskFor(repo: string, overrides: Partial<Task> = {}): Task {
 /** Run config with 2 plan candidates and the given budgets. */
 export function configWith(budgets: { maxAttempts: number; wallClockMs?: number; maxTokens?: number }): RunConfig {
   return RunConfig.parse({ budgets, planCandidates: 2 });
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that create the buggy repository and a work root for each test and remove
+ * both after it. Read the current ones through the returned object's fields.
+ */
+export function useBuggyRepo(): { repo: string; git: (...args: string[]) => Promise<string>; workRoot: string } {
+  const current = { repo: "", root: "", workRoot: "", git: (..._args: string[]) => Promise.resolve("") };
+  beforeEach(async () => {
+    const made = await createBuggyPythonRepo();
+    Object.assign(current, made, { workRoot: await mkdtemp(join(tmpdir(), "tanuki-work-root-")) });
+  });
+  afterEach(async () => {
+    await rm(current.root, { recursive: true, force: true });
+    await rm(current.workRoot, { recursive: true, force: true });
+  });
+  return current;
 }
