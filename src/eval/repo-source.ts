@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { GitError, UsageError } from "../core/errors.js";
-import { runGit, UPLOAD_PACK_OPTION } from "../workspace/run-git.js";
+import { type GitLocation, runGit, uploadPackTrusting } from "../workspace/run-git.js";
 
 /** Finds (and, for remote sources, fetches) the repository that holds a task's base commit. */
 export interface RepoSource {
@@ -26,8 +26,22 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-async function hasCommit(repoPath: string, commit: string): Promise<boolean> {
-  const result = await runGit(repoPath, ["cat-file", "-e", `${commit}^{commit}`], { okExitCodes: [1, 128] });
+/**
+ * How git must address `path`: as it is, or (when another user owns it, e.g. a shared mirror folder) trusting
+ * exactly that path.
+ */
+async function locate(path: string): Promise<{ repo: string; ownedByOther?: boolean }> {
+  try {
+    await runGit({ repo: path }, ["rev-parse", "--git-dir"]);
+    return { repo: path };
+  } catch (error) {
+    if (error instanceof GitError && /dubious ownership/.test(error.message)) return { repo: path, ownedByOther: true };
+    throw new UsageError(`${path} is not a git repository`, { cause: error });
+  }
+}
+
+async function hasCommit(where: GitLocation, commit: string): Promise<boolean> {
+  const result = await runGit(where, ["cat-file", "-e", `${commit}^{commit}`], { okExitCodes: [1, 128] });
   return result.exitCode === 0;
 }
 
@@ -42,7 +56,7 @@ export function localRepos(dir: string): RepoSource {
       if (!(await isDirectory(path))) {
         throw new UsageError(`No clone of ${repo} in ${dir}: expected ${path} (a clone or a bare mirror)`);
       }
-      if (!(await hasCommit(path, commit))) {
+      if (!(await hasCommit(await locate(path), commit))) {
         throw new UsageError(`${path} does not hold the base commit ${commit} of ${repo}; fetch it there first`);
       }
       return path;
@@ -65,17 +79,21 @@ export function remoteRepos(options: { host: string; cacheDir: string }): RepoSo
         await mkdir(options.cacheDir, { recursive: true });
         const partial = `${path}.partial-${process.pid}`;
         await rm(partial, { recursive: true, force: true });
-        await runGit(options.cacheDir, ["clone", "--quiet", "--bare", "--", url, partial]);
+        await runGit({ repo: options.cacheDir }, ["clone", "--quiet", "--bare", "--", url, partial], {
+          protocols: ["https"],
+        });
         await rename(partial, path);
       }
-      if (!(await hasCommit(path, commit))) await runGit(path, ["fetch", "--quiet", "--", url, commit]);
+      if (!(await hasCommit({ repo: path }, commit))) {
+        await runGit({ repo: path }, ["fetch", "--quiet", "--", url, commit], { protocols: ["https"] });
+      }
     } catch (error) {
       if (error instanceof GitError) {
         throw new UsageError(`Cannot get ${repo} at ${commit} from ${url}: ${error.message}`, { cause: error });
       }
       throw error;
     }
-    if (!(await hasCommit(path, commit))) throw new UsageError(`${url} has no commit ${commit}`);
+    if (!(await hasCommit({ repo: path }, commit))) throw new UsageError(`${url} has no commit ${commit}`);
     return path;
   };
   return {
@@ -95,6 +113,11 @@ export function remoteRepos(options: { host: string; cacheDir: string }): RepoSo
 export async function privateClone(source: string, into: string): Promise<string> {
   const path = join(into, "repo.git");
   await mkdir(into, { recursive: true });
-  await runGit(into, ["clone", "--quiet", "--bare", "--shared", UPLOAD_PACK_OPTION, "--", source, path]);
+  const where = await locate(source);
+  const trust = where.ownedByOther ? [uploadPackTrusting(source)] : [];
+  await runGit({ repo: into }, ["clone", "--quiet", "--bare", "--shared", ...trust, "--", source, path], {
+    protocols: ["file"],
+    ...(where.ownedByOther ? { trustRepos: [source] } : {}),
+  });
   return path;
 }
