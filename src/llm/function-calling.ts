@@ -59,3 +59,31 @@ export function toArgumentsText(raw: string, schema: JsonSchemaNode | undefined)
   }
   return JSON.stringify(schema === undefined ? value : dropAbsentOptionals(value, schema));
 }
+
+/**
+ * Turns node-llama-cpp's argument chunks into tool-call events: `{ index, name }` when a call starts, then
+ * `{ index, name, arguments }` once its arguments are complete (cleaned by {@link toArgumentsText}, so a client
+ * sees the same text as in the final answer).
+ */
+export function toolCallEvents(
+  schemas: ReadonlyMap<string, JsonSchemaNode | undefined>,
+  onToolCall: (event: { index: number; name: string; arguments?: string }) => void,
+): (chunk: { callIndex: number; functionName: string; paramsChunk: string; done: boolean }) => void {
+  const pending = new Map<number, { name: string; raw: string }>();
+  return (chunk) => {
+    let call = pending.get(chunk.callIndex);
+    if (call === undefined) {
+      call = { name: chunk.functionName, raw: "" };
+      pending.set(chunk.callIndex, call);
+      onToolCall({ index: chunk.callIndex, name: chunk.functionName });
+    }
+    call.raw += chunk.paramsChunk;
+    if (chunk.done) {
+      onToolCall({
+        index: chunk.callIndex,
+        name: call.name,
+        arguments: toArgumentsText(call.raw.trim(), schemas.get(call.name)),
+      });
+    }
+  };
+}

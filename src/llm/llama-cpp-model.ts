@@ -18,11 +18,13 @@ import { AdapterContexts, type AgentAdapter, type ContextLease } from "./adapter
 import { toChatHistory } from "./chat-history.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
 import { ContextOverflowError } from "./context-overflow-error.js";
-import { forcingFunctionCall, toArgumentsText, toChatModelFunctions } from "./function-calling.js";
+import { forcingFunctionCall, toArgumentsText, toChatModelFunctions, toolCallEvents } from "./function-calling.js";
 import { GrammarCache } from "./grammar-cache.js";
 import { createLlamaContextFactory, defaultMemoryBudget } from "./llama-context-factory.js";
 import type { LlamaCppModelOptions, TextGenerationRequest, TextGenerationResult } from "./llama-cpp-options.js";
+import { LlamaEmbedder } from "./llama-embedder.js";
 import { toLogLevel } from "./llama-log-level.js";
+import { runTextCompletion, type TextCompletionRequest } from "./llama-text-completion.js";
 import { assertLoraFitsBase, readBaseModelIdentity } from "./lora-check.js";
 import { parseStructured } from "./parse-structured.js";
 import { assertGgufFile } from "./resolve-model.js";
@@ -39,6 +41,7 @@ export type {
   TextGenerationRequest,
   TextGenerationResult,
 } from "./llama-cpp-options.js";
+export type { TextCompletionRequest } from "./llama-text-completion.js";
 
 /** Default `maxTokens` of a structured call, tokens. */
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -95,6 +98,7 @@ export class LlamaCppModel implements ChatModel {
   readonly sequences: number;
   private readonly grammars: GrammarCache;
   private disposal: Promise<void> | undefined;
+  private embedder: LlamaEmbedder | undefined;
 
   private constructor(
     private readonly llama: Llama,
@@ -255,7 +259,6 @@ export class LlamaCppModel implements ChatModel {
       : undefined;
     const tools = request.tools ?? [];
     const schemas = new Map(tools.map((tool) => [tool.name, tool.parameters]));
-    const pending = new Map<number, { name: string; raw: string }>();
     const onToolCall = request.onToolCall;
     const run = await this.run(request.agent, toChatHistory(request.messages), {
       label,
@@ -274,21 +277,7 @@ export class LlamaCppModel implements ChatModel {
             functions: toChatModelFunctions(tools),
             forceFunctionCall: request.toolMode === "required",
             maxParallelFunctionCalls: request.maxToolCalls ?? 1,
-            onFunctionCallParamsChunk: onToolCall
-              ? (chunk) => {
-                  let call = pending.get(chunk.callIndex);
-                  if (call === undefined) {
-                    call = { name: chunk.functionName, raw: "" };
-                    pending.set(chunk.callIndex, call);
-                    onToolCall({ index: chunk.callIndex, name: chunk.functionName });
-                  }
-                  call.raw += chunk.paramsChunk;
-                  if (chunk.done) {
-                    const args = toArgumentsText(call.raw.trim(), schemas.get(call.name));
-                    onToolCall({ index: chunk.callIndex, name: call.name, arguments: args });
-                  }
-                }
-              : undefined,
+            onFunctionCallParamsChunk: onToolCall ? toolCallEvents(schemas, onToolCall) : undefined,
           }
         : {}),
     });
@@ -306,10 +295,71 @@ export class LlamaCppModel implements ChatModel {
     };
   }
 
+  /** True when the model has fill-in-the-middle tokens (a `suffix` in {@link completeText}). */
+  get infillSupported(): boolean {
+    return this.model.tokens.infill.prefix != null && this.model.tokens.infill.suffix != null;
+  }
+
+  /**
+   * Continues raw text (no chat template) with the agent's adapter, or fills in the middle when `suffix` is given.
+   * Used by `tanuki serve`'s `/v1/completions`.
+   *
+   * @throws ContextOverflowError when the prompt plus `maxTokens` does not fit the context
+   * @throws ModelError when `suffix` is given but the model has no infill tokens, or generation fails
+   * @throws CancelledError when `request.signal` aborts
+   */
+  async completeText(request: TextCompletionRequest): Promise<TextGenerationResult> {
+    const started = performance.now();
+    this.assertCallable(request.signal);
+    if (request.suffix !== undefined && !this.infillSupported) {
+      throw new ModelError(`${this.name} has no fill-in-the-middle tokens, so a suffix cannot be used`);
+    }
+    const promptTokens = this.countTokens(request.prompt) + (request.suffix ? this.countTokens(request.suffix) : 0);
+    if (promptTokens + request.maxTokens > this.contextSize) {
+      throw new ContextOverflowError("completion", {
+        promptTokens,
+        maxTokens: request.maxTokens,
+        contextSize: this.contextSize,
+      });
+    }
+    const lease = await this.lease(request.agent, request.signal);
+    let run: Awaited<ReturnType<typeof runTextCompletion>>;
+    try {
+      run = await runTextCompletion(lease.sequence, request);
+    } catch (error) {
+      if (request.signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
+      throw new ModelError(`completion: generation failed: ${messageOf(error)}`, { cause: error });
+    } finally {
+      lease.release();
+    }
+    if (run.aborted) throw new CancelledError("model call cancelled", { cause: request.signal?.reason });
+    return {
+      text: run.text,
+      finishReason: run.finishReason,
+      usage: { promptTokens, completionTokens: run.completionTokens },
+      durationMs: performance.now() - started,
+      meta: { backend: "node-llama-cpp", agent: request.agent, infill: request.suffix !== undefined },
+    };
+  }
+
+  /**
+   * Embeddings of `texts` with the base model (no adapter), one vector each (see {@link LlamaEmbedder}). Used by
+   * `tanuki serve`'s `/v1/embeddings`.
+   *
+   * @throws ContextOverflowError when a text has more tokens than the context holds
+   * @throws ModelError when the embedding context cannot be created or the model is disposed
+   */
+  embed(texts: readonly string[]): Promise<{ vectors: number[][]; promptTokens: number }> {
+    this.assertCallable(undefined);
+    this.embedder ??= new LlamaEmbedder(this.model, { contextSize: this.contextSize, threads: this.threads });
+    return this.embedder.embed(texts);
+  }
+
   /** Releases the contexts, the adapters, the model and the llama.cpp backend; pending calls fail. Idempotent. */
   dispose(): Promise<void> {
     this.disposal ??= (async () => {
       this.grammars.clear();
+      await this.embedder?.dispose();
       await this.contexts.dispose();
       await this.model.dispose();
       await this.llama.dispose();
@@ -337,15 +387,7 @@ export class LlamaCppModel implements ChatModel {
       });
     }
     const adapter = this.adapters[agent];
-    let lease: ContextLease<LlamaContextSequence>;
-    try {
-      lease = await this.contexts.acquire(adapter ? [adapter] : [], options.signal);
-    } catch (error) {
-      if (error instanceof ModelError || error instanceof CancelledError) throw error;
-      throw new ModelError(`${agent}: could not create the context for its adapter: ${messageOf(error)}`, {
-        cause: error,
-      });
-    }
+    const lease = await this.lease(agent, options.signal);
     const { sequence, facts } = lease;
     const before = sequence.tokenMeter.getState();
     const chatWrapper = options.forceFunctionCall ? forcingFunctionCall(this.chatWrapper) : this.chatWrapper;
@@ -412,6 +454,19 @@ export class LlamaCppModel implements ChatModel {
         memory: this.memoryReport(),
       },
     };
+  }
+
+  /** A sequence of the agent's adapter context. */
+  private async lease(agent: string, signal: AbortSignal | undefined): Promise<ContextLease<LlamaContextSequence>> {
+    const adapter = this.adapters[agent];
+    try {
+      return await this.contexts.acquire(adapter ? [adapter] : [], signal);
+    } catch (error) {
+      if (error instanceof ModelError || error instanceof CancelledError) throw error;
+      throw new ModelError(`${agent}: could not create the context for its adapter: ${messageOf(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   private promptTokens(history: ChatHistoryItem[], functions?: ChatModelFunctions): number {

@@ -5,7 +5,8 @@ import type { GenerationMessage, TextGenerationResult } from "../llm/llama-cpp-o
 import { jsonSchemaToGbnfSchema } from "../llm/zod-to-gbnf.js";
 import { type ChatCompletionRequest, findUnsupported } from "./openai-request.js";
 import type { ServeGenerator } from "./serve-generator.js";
-import { type FieldProblem, planTools, type ToolPlan, toGenerationMessages } from "./tool-request.js";
+import { planTools, type ToolPlan, toGenerationMessages } from "./tool-request.js";
+import type { FieldProblem } from "./unsupported-fields.js";
 
 /** An OpenAI-style error answer. */
 export interface ApiFailure {
@@ -54,13 +55,7 @@ export function checkCompletionRequest(
   const unsupported = findUnsupported(body);
   if (unsupported) return invalid(unsupported, "unsupported_parameter");
   if (!agents.includes(request.model)) {
-    return {
-      status: 404,
-      type: "not_found_error",
-      code: "model_not_found",
-      param: "model",
-      message: `The model ${request.model} is not served; GET /v1/models lists: ${agents.join(", ")}`,
-    };
+    return modelNotFound(request.model, agents);
   }
   const messages = toGenerationMessages(request.messages);
   if (!Array.isArray(messages)) return invalid(messages);
@@ -201,15 +196,7 @@ export async function runChatCompletion(
     sink.end();
   } catch (error) {
     if (sink.signal.aborted) return;
-    const failure: ApiFailure =
-      error instanceof ContextOverflowError
-        ? invalid({ param: "messages", message: error.message }, "context_length_exceeded")
-        : {
-            status: 500,
-            type: "server_error",
-            code: "generation_failed",
-            message: error instanceof ModelError ? error.message : "internal error",
-          };
+    const failure = failureOf(error, "messages");
     if (started) {
       sink.event({ error: errorBody(failure).error });
       sink.end();
@@ -219,6 +206,33 @@ export async function runChatCompletion(
   }
 }
 
+/**
+ * The answer for a generation that failed: 400 `context_length_exceeded` (naming `param`) when the input does not
+ * fit the context, else 500 with the model error's message (other errors say only "internal error").
+ */
+export function failureOf(error: unknown, param: string): ApiFailure {
+  if (error instanceof ContextOverflowError) {
+    return invalid({ param, message: error.message }, "context_length_exceeded");
+  }
+  return {
+    status: 500,
+    type: "server_error",
+    code: "generation_failed",
+    message: error instanceof ModelError ? error.message : "internal error",
+  };
+}
+
+/** 404 `model_not_found` listing the served ids. */
+export function modelNotFound(model: string, agents: readonly string[]): ApiFailure {
+  return {
+    status: 404,
+    type: "not_found_error",
+    code: "model_not_found",
+    param: "model",
+    message: `The model ${model} is not served; GET /v1/models lists: ${agents.join(", ")}`,
+  };
+}
+
 /** OpenAI's error body: `{ error: { message, type, param, code } }`. */
 export function errorBody(failure: ApiFailure) {
   return {
@@ -226,7 +240,8 @@ export function errorBody(failure: ApiFailure) {
   };
 }
 
-function invalid(problem: FieldProblem, code = "invalid_value"): ApiFailure {
+/** A 400 `invalid_request_error` naming the field at fault. */
+export function invalid(problem: FieldProblem, code = "invalid_value"): ApiFailure {
   return {
     status: 400,
     type: "invalid_request_error",

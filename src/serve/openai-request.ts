@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type FieldProblem, findUnsupportedKey } from "./unsupported-fields.js";
 
 /** A text content part. Other kinds (images, audio, files) are refused by name in {@link findUnsupported}. */
 const ContentPart = z.object({ type: z.string(), text: z.string().optional() }).loose();
@@ -92,43 +93,12 @@ export const ChatCompletionRequest = z
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequest>;
 
 /**
- * Keys that describe the caller or ask for bookkeeping that changes nothing in the answer; accepted and ignored.
- * Any other key not in {@link ChatCompletionRequest} is refused with 400 naming it.
+ * The first chat-completion feature `tanuki serve` does not implement, as `{ param, message }` (400 naming the
+ * field), or undefined: an unknown key (see {@link findUnsupportedKey}), or a content part other than text.
  */
-const IGNORED_KEYS = new Set([
-  "user",
-  "metadata",
-  "store",
-  "service_tier",
-  "safety_identifier",
-  "prompt_cache_key",
-  "logprobs",
-  "top_logprobs",
-  "logit_bias",
-  "reasoning_effort",
-  "verbosity",
-  "modalities",
-]);
-
-/**
- * The first request feature `tanuki serve` does not implement, as `{ param, message }` (400 naming the field), or
- * undefined. Unknown keys are refused unless they only describe the caller; `logprobs`, `logit_bias`,
- * `reasoning_effort`, `modalities` pass only with their neutral values (false/empty/null/`["text"]`); content
- * parts other than text are refused by their path.
- */
-export function findUnsupported(body: Record<string, unknown>): { param: string; message: string } | undefined {
-  const known = new Set(Object.keys(ChatCompletionRequest.shape));
-  for (const [key, value] of Object.entries(body)) {
-    if (known.has(key) || value === null || value === undefined) continue;
-    if (!IGNORED_KEYS.has(key)) return { param: key, message: "is not supported by tanuki serve" };
-    const neutral =
-      (key === "logprobs" && value === false) ||
-      (key === "top_logprobs" && value === 0) ||
-      (key === "logit_bias" && typeof value === "object" && Object.keys(value as object).length === 0) ||
-      (key === "modalities" && JSON.stringify(value) === '["text"]') ||
-      !["logprobs", "top_logprobs", "logit_bias", "modalities", "reasoning_effort"].includes(key);
-    if (!neutral) return { param: key, message: `${JSON.stringify(value)} is not supported by tanuki serve` };
-  }
+export function findUnsupported(body: Record<string, unknown>): FieldProblem | undefined {
+  const unknown = findUnsupportedKey(body, Object.keys(ChatCompletionRequest.shape));
+  if (unknown) return unknown;
   const messages = Array.isArray(body.messages) ? body.messages : [];
   for (const [i, message] of messages.entries()) {
     const content = (message as { content?: unknown })?.content;

@@ -1,13 +1,16 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { isAuthorized } from "./auth.js";
 import { type ApiFailure, checkCompletionRequest, errorBody, runChatCompletion } from "./chat-completions.js";
 import { completionResponse } from "./completion-response.js";
+import { answerEmbeddings } from "./embeddings.js";
 import { parseChatCompletionRequest } from "./openai-request.js";
 import type { ServeGenerator } from "./serve-generator.js";
+import { checkTextCompletion, runTextCompletion } from "./text-completions.js";
 
 /** What the HTTP app needs; {@link startServeServer} fills the defaults. */
 export interface ServeAppOptions {
@@ -30,7 +33,8 @@ export interface ServeAppOptions {
  * The routes of `tanuki serve` as a Hono app (served by `@hono/node-server`): `GET /health` (no auth, no rate
  * limit), then for everything else a per-client rate limit (429 + `Retry-After`, counted before auth so token
  * guessing is throttled too; rate-limiter-flexible), the bearer token (401), `GET /v1/models` and
- * `POST /v1/chat/completions` (415 without a JSON content type, 413 over the body cap, 400 for invalid JSON or a
+ * `POST /v1/chat/completions`, `POST /v1/completions` (raw text, fill-in-the-middle with `suffix`) and
+ * `POST /v1/embeddings` (415 without a JSON content type, 413 over the body cap, 400 for invalid JSON or a
  * body that fails validation). Every failure has OpenAI's error shape `{ error: { message, type, code } }`.
  */
 export function createServeApp(options: ServeAppOptions): Hono {
@@ -75,14 +79,13 @@ export function createServeApp(options: ServeAppOptions): Hono {
 
   app.get("/v1/models", (c) => c.json(listModels(generator, agents)));
 
-  app.post(
-    "/v1/chat/completions",
-    async (c, next) => {
+  const jsonBody = [
+    createMiddleware(async (c, next) => {
       if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
         return failure(c, invalid(415, "unsupported_media_type", "send Content-Type: application/json"));
       }
       await next();
-    },
+    }),
     bodyLimit({
       maxSize: options.maxBodyBytes,
       onError: (c) => {
@@ -90,21 +93,42 @@ export function createServeApp(options: ServeAppOptions): Hono {
         return failure(c, invalid(413, "request_too_large", `the body exceeds ${options.maxBodyBytes} bytes`));
       },
     }),
-    async (c) => {
+  ] as const;
+
+  /** A POST route with a JSON body (415, 413, 400 for invalid JSON), 405 for other methods. */
+  function postJson(path: string, handle: (c: Context, json: unknown) => Response | Promise<Response>): void {
+    app.post(path, ...jsonBody, async (c) => {
       let json: unknown;
       try {
         json = await c.req.json();
       } catch {
         return failure(c, invalid(400, "invalid_json", "the body is not valid JSON"));
       }
-      const parsed = parseChatCompletionRequest(json);
-      if (!parsed.ok) return failure(c, invalid(400, "invalid_request", parsed.problems.join("; ")));
-      const checked = checkCompletionRequest(json as Record<string, unknown>, parsed.request, agents, contextSize);
-      if ("status" in checked) return failure(c, checked);
-      return completionResponse(c, (sink) => runChatCompletion(checked, generator, sink, options.defaultMaxTokens));
-    },
-  );
-  app.all("/v1/chat/completions", (c) => failure(c, invalid(405, "method_not_allowed", "use POST")));
+      return handle(c, json);
+    });
+    app.all(path, (c) => failure(c, invalid(405, "method_not_allowed", "use POST")));
+  }
+
+  postJson("/v1/chat/completions", (c, json) => {
+    const parsed = parseChatCompletionRequest(json);
+    if (!parsed.ok) return failure(c, invalid(400, "invalid_request", parsed.problems.join("; ")));
+    const checked = checkCompletionRequest(json as Record<string, unknown>, parsed.request, agents, contextSize);
+    if ("status" in checked) return failure(c, checked);
+    return completionResponse(c, (sink) => runChatCompletion(checked, generator, sink, options.defaultMaxTokens));
+  });
+
+  postJson("/v1/completions", (c, json) => {
+    const checked = checkTextCompletion(json, generator, agents);
+    if ("status" in checked) return failure(c, checked);
+    const completeText = generator.completeText?.bind(generator);
+    if (completeText === undefined) throw new Error("checked above");
+    return completionResponse(c, (sink) => runTextCompletion(checked, { completeText }, sink));
+  });
+
+  postJson("/v1/embeddings", async (c, json) => {
+    const answer = await answerEmbeddings(json, generator, agents);
+    return c.json(answer.body as object, answer.status as ContentfulStatusCode);
+  });
 
   app.notFound((c) =>
     failure(c, { status: 404, type: "not_found_error", code: "not_found", message: `No route ${c.req.path}` }),

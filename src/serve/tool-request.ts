@@ -1,12 +1,7 @@
 import type { GenerationMessage, GenerationTool, PastToolCall } from "../llm/llama-cpp-options.js";
 import { jsonSchemaToGbnfSchema } from "../llm/zod-to-gbnf.js";
 import { type ChatCompletionRequest, contentText, type RequestMessage } from "./openai-request.js";
-
-/** A request problem that names the field (answered as 400 `invalid_request_error`). */
-export interface FieldProblem {
-  param: string;
-  message: string;
-}
+import type { FieldProblem } from "./unsupported-fields.js";
 
 /** The tools a request lets the model call, and how. */
 export interface ToolPlan {

@@ -167,4 +167,47 @@ describeServe("the openai client calls tools through a real `tanuki serve` (node
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect((refused as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("logit_bias");
   });
+
+  it("/v1/completions continues raw text, streamed and not", async () => {
+    const completion = await client.completions.create({
+      model: "tanuki-coder",
+      prompt: "Once upon a time",
+      max_tokens: 8,
+    });
+    expect(completion.object).toBe("text_completion");
+    expect(completion.choices[0]?.text.length).toBeGreaterThan(0);
+    expect(completion.choices[0]?.finish_reason).toBe("length");
+    const stream = await client.completions.create({
+      model: "tanuki-coder",
+      prompt: "Once upon a time",
+      max_tokens: 8,
+      stream: true,
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? "";
+    expect(text).toBe(completion.choices[0]?.text);
+    const infill = await client.completions
+      .create({ model: "tanuki-coder", prompt: "a", suffix: "b", max_tokens: 4 })
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect((infill as InstanceType<typeof OpenAI.BadRequestError>).param).toBe("suffix");
+  });
+
+  it("/v1/embeddings gives one vector per input, base64 (the client's default) and float", async () => {
+    const answer = await client.embeddings.create({ model: "tanuki-coder", input: ["Once upon a time", "a dog"] });
+    expect(answer.data).toHaveLength(2);
+    const first = answer.data[0]?.embedding ?? [];
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.every((x) => Number.isFinite(x))).toBe(true);
+    const floats = await client.embeddings.create({
+      model: "tanuki-tester",
+      input: "Once upon a time",
+      encoding_format: "float",
+    });
+    expect(floats.data[0]?.embedding).toHaveLength(first.length);
+    expect(floats.data[0]?.embedding[0]).toBeCloseTo(first[0] as number, 4);
+    expect(answer.usage.prompt_tokens).toBeGreaterThan(0);
+  });
 });

@@ -191,6 +191,19 @@ describe("tanuki serve HTTP edges", () => {
     expect(await get.json()).toMatchObject({ error: { code: "method_not_allowed" } });
   });
 
+  it("answers 404 with the reason when the model serves no raw completions or embeddings", async () => {
+    const { url } = await start();
+    for (const path of ["completions", "embeddings"]) {
+      const response = await fetch(`${url}/v1/${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "tanuki-coder", prompt: "x", input: "x" }),
+      });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: { code: "not_supported", message: /does not serve/ } });
+    }
+  });
+
   it("caps a chunked body that declares no length", async () => {
     const { url, generator } = await start({ maxBodyBytes: 2048 });
     const text = JSON.stringify({ ...valid, messages: [{ role: "user", content: "x".repeat(5000) }] });
