@@ -7,6 +7,7 @@ import { readCliEnv } from "../config/cli-env.js";
 import { UsageError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
+import { describeTestCounts } from "../core/test-report.js";
 import { runFix } from "../loop/run-fix.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { defaultOutDir, type FixFlags, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
@@ -85,9 +86,7 @@ export function formatSummary(result: RunResult, outDir: string): string {
   const lines = [`outcome: ${result.outcome} — ${result.reason}`];
   if (result.tests) {
     const t = result.tests;
-    lines.push(
-      `tests: before ${t.before.passed ?? "?"} passed / ${t.before.failed ?? "?"} failed; after ${t.after.passed ?? "?"} passed / ${t.after.failed ?? "?"} failed`,
-    );
+    lines.push(`tests: before ${describeTestCounts(t.before)}; after ${describeTestCounts(t.after)}`);
   }
   const env = result.environment;
   if (env?.status === "failed") {

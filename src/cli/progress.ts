@@ -1,5 +1,6 @@
 import cliProgress from "cli-progress";
 import type { RunEvent } from "../core/events.js";
+import { describeTestCounts } from "../core/test-report.js";
 
 /** Where progress goes: a writable stream (stderr) and whether it is an interactive terminal. */
 export interface ProgressOutput {
@@ -62,11 +63,7 @@ export class ProgressRenderer {
         this.attempt = `attempt ${event.attempt}/${event.maxAttempts}`;
         return;
       case "tests": {
-        const counts =
-          event.passed === undefined && event.failed === undefined
-            ? `exit ${event.exitCode}`
-            : `${event.passed ?? 0} passed, ${event.failed ?? 0} failed`;
-        this.tests = `tests ${event.which}: ${counts}`;
+        this.tests = `tests ${event.which}: ${describeTestCounts(event)}`;
         this.line(event.elapsedMs, this.tests);
         return;
       }

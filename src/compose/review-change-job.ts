@@ -10,7 +10,8 @@ import type { RunConfig } from "../config/run-config.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
 import type { ChatModel } from "../llm/chat-model.js";
-import { SANDBOX_ENV, toTestReport } from "../loop/phases/test.js";
+import { SANDBOX_ENV } from "../loop/phases/test.js";
+import { toTestReport } from "../testing/to-test-report.js";
 import type { Engine } from "./create-engine.js";
 
 /** Label put on sandboxes of review jobs, with the head SHA as value. */

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { isTestFile } from "../testing/test-files.js";
 import { languageOfPath } from "./languages.js";
 import type { RepoFacts } from "./repo-facts.js";
 
@@ -26,23 +27,6 @@ export const GRADLE_TEST_COMMAND = "gradle test";
 export type ProjectDetection = Pick<RepoFacts, "language" | "packageManager" | "testCommand" | "testDir" | "testFiles">;
 
 const TEST_DIR_NAMES = new Set(["test", "tests", "__tests__", "spec", "specs"]);
-
-/**
- * True for test files: `test_*.py`, a `test.py` or `tests.py` (unittest's usual names), `*_test.py` (and
- * `*_test.<ext>` generally: Go), `*.test.*`, `*.spec.*`, Java/Kotlin `*Test`, `*Tests`, `*IT` classes, and source
- * files under a `test/`, `tests/`, `__tests__/` or `spec/` folder (except `__init__.py`).
- */
-export function isTestFile(path: string): boolean {
-  if (!languageOfPath(path)) return false;
-  const base = posix.basename(path);
-  if (/^test_.+\.py$/.test(base) || /^tests?\.py$/.test(base) || /_test\.[a-z]+$/.test(base)) return true;
-  if (/\.(test|spec)\.[a-z]+$/.test(base) || /^[A-Z]\w*(Test|Tests|IT)\.(java|kt)$/.test(base)) return true;
-  if (base === "__init__.py") return false;
-  return path
-    .split("/")
-    .slice(0, -1)
-    .some((segment) => TEST_DIR_NAMES.has(segment));
-}
 
 /** Main language by source file count (`unknown` when there are none); ties go to the alphabetically first. */
 export function detectLanguage(files: readonly string[]): string {
@@ -199,7 +183,8 @@ export function detectProject(files: readonly string[], configs: Readonly<Record
   const rootFiles = new Set(files.filter((f) => !f.includes("/")));
   const has = (p: string) => rootFiles.has(p);
   const language = detectLanguage(files);
-  const testFiles = files.filter(isTestFile);
+  // Test sources only: fixture data under a test folder is a test file (isTestFile) but not one to list or run.
+  const testFiles = files.filter((file) => isTestFile(file) && languageOfPath(file) !== undefined);
   let packageManager: string | undefined;
   let testCommand: string | undefined;
   for (const ecosystem of ecosystemsFor(language)) {

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Task } from "../core/task.js";
-import { isTestFile } from "./detect.js";
+import { isTestFile } from "../testing/test-files.js";
 import type { RepoFacts } from "./repo-facts.js";
 
 /** Words and path-like tokens of the issue text, lower-cased, for set look-ups (one pass over the text). */

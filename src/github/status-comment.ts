@@ -1,5 +1,6 @@
 import { fencedCodeBlock } from "../core/markdown.js";
 import type { Phase } from "../core/run-result.js";
+import { describeTestCounts } from "../core/test-report.js";
 
 /** Lifecycle of a job as the status comment shows it. */
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "rejected";
@@ -51,11 +52,7 @@ export function renderStatusComment(view: JobView, now: number): string {
     facts.push(`attempt ${view.attempt}${view.maxAttempts ? `/${view.maxAttempts}` : ""}`);
   if (view.tests) {
     const t = view.tests;
-    const counts =
-      t.passed !== undefined || t.failed !== undefined
-        ? `${t.passed ?? 0} passed, ${t.failed ?? 0} failed`
-        : `exit code ${t.exitCode}`;
-    facts.push(`tests (${t.which}): ${counts}`);
+    facts.push(`tests (${t.which}): ${describeTestCounts(t)}`);
   }
   if (view.startedAt !== undefined) facts.push(`elapsed ${formatDuration(now - view.startedAt)}`);
   const lines = [`### 🦝 Tanuki: ${view.title}`, facts.join(" · ")];

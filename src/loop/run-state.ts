@@ -27,6 +27,8 @@ export interface RunState {
   facts?: RepoFacts;
   /** Test command in use (configured, else detected); undefined when none is known. */
   testCommand?: string;
+  /** The base commit's `scripts.test` from package.json (what `npm test` runs), when there is one. */
+  npmTestScript?: string;
   /** Tests on the base commit (run once). */
   before?: TestReport;
   plan?: PlanDecision;

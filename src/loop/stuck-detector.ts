@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { Edit } from "../core/edit.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
-import { stripAnsi } from "./test-output.js";
+import { stripAnsi } from "../testing/test-counts.js";
 
 /**
  * Stuck-loop detection: an attempt that makes the same edits as an earlier one, or fails the same way, will not do

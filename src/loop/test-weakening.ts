@@ -1,6 +1,6 @@
 import type { Finding } from "../core/finding.js";
+import { isTestFile } from "../testing/test-files.js";
 import { parseUnifiedDiff } from "./diff-parse.js";
-import { isTestFile } from "./test-files.js";
 
 /**
  * Deterministic detection of tests weakened to make a change pass: a test file deleted, test functions or

@@ -1,4 +1,4 @@
-import type { TestReport } from "../../core/test-report.js";
+import { describeTestCounts, type TestReport } from "../../core/test-report.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
@@ -32,14 +32,7 @@ const INSTRUCTIONS =
 
 /** One-line summary of a test report, e.g. `exit 1, 3 passed, 1 failed (1200 ms)`. */
 export function describeTests(report: TestReport): string {
-  const counts = [
-    report.passed !== undefined ? `${report.passed} passed` : undefined,
-    report.failed !== undefined ? `${report.failed} failed` : undefined,
-    report.errors ? `${report.errors} errors` : undefined,
-    report.skipped ? `${report.skipped} skipped` : undefined,
-  ].filter(Boolean);
-  const timedOut = report.timedOut ? ", timed out" : "";
-  return `exit ${report.exitCode}${counts.length > 0 ? `, ${counts.join(", ")}` : ""}${timedOut} (${Math.round(report.durationMs)} ms)`;
+  return `${describeTestCounts(report, { withExit: true })} (${Math.round(report.durationMs)} ms)`;
 }
 
 /** Builds the reviewer's messages; the issue, diff and test output are fenced as data. */

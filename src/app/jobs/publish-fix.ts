@@ -2,7 +2,7 @@ import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import { fencedCodeBlock } from "../../core/markdown.js";
 import type { RunResult } from "../../core/run-result.js";
 import type { Task } from "../../core/task.js";
-import { testsPassed } from "../../core/test-report.js";
+import { describeTestCounts, testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import { pushBranch } from "../../github/git-remote.js";
 import type { GitHubPort } from "../../github/github-port.js";
@@ -157,10 +157,8 @@ function environmentFailure(result: RunResult): string[] {
 
 function testLine(result: RunResult): string[] {
   if (!result.tests) return [];
-  const fmt = (t: { passed?: number; failed?: number; exitCode: number }) =>
-    t.passed !== undefined || t.failed !== undefined
-      ? `${t.passed ?? 0} passed / ${t.failed ?? 0} failed`
-      : `exit ${t.exitCode}`;
   const { before, after } = result.tests;
-  return [`Tests: before ${fmt(before)}, after ${fmt(after)}${testsPassed(after) ? " ✅" : ""}`];
+  return [
+    `Tests: before ${describeTestCounts(before)}; after ${describeTestCounts(after)}${testsPassed(after) ? " ✅" : ""}`,
+  ];
 }

@@ -1,6 +1,6 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { Finding } from "../../core/finding.js";
-import { testsPassed } from "../../core/test-report.js";
+import { describeTestCounts, testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import { commentableLines, filterDiff } from "../../github/diff-lines.js";
 import { diffCommits, fetchCommits, isAncestor } from "../../github/git-remote.js";
@@ -73,9 +73,7 @@ export function reviewPrJob(ctx: AppContext, input: ReviewInput) {
     const tests = review.tests;
     const testsText = tests
       ? `Tests (\`${tests.command}\`): ${testsPassed(tests) ? "passed" : "failed"}` +
-        (tests.passed !== undefined || tests.failed !== undefined
-          ? ` (${tests.passed ?? 0} passed, ${tests.failed ?? 0} failed)`
-          : "")
+        (tests.passed !== undefined || tests.failed !== undefined ? ` (${describeTestCounts(tests)})` : "")
       : undefined;
     const built = buildReview({
       findings: review.findings,

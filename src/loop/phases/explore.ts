@@ -3,6 +3,18 @@ import type { Workspace } from "../../workspace/workspace.js";
 import type { RunContext } from "../run-context.js";
 import type { RunState } from "../run-state.js";
 
+/** The base commit's `scripts.test` from the root package.json, when it has one (unparsable JSON: none). */
+async function readNpmTestScript(workspace: Workspace): Promise<string | undefined> {
+  const text = await workspace.readFile("package.json").catch(() => undefined);
+  if (!text) return undefined;
+  try {
+    const script: unknown = (JSON.parse(text) as { scripts?: { test?: unknown } } | null)?.scripts?.test;
+    return typeof script === "string" ? script : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens the work copy (at the task's pinned SHA, else HEAD) and explores it: file tree, symbols, imports, language,
  * package manager and test command. The repo map goes to the trace and the run's world model.
@@ -39,6 +51,8 @@ export async function explorePhase(ctx: RunContext, state: RunState): Promise<Re
   );
   state.facts = facts;
   state.testCommand = ctx.config.testCommand ?? facts.testCommand;
+  const npmTestScript = await readNpmTestScript(workspace);
+  if (npmTestScript) state.npmTestScript = npmTestScript;
   ctx.world.addFact("files", String(facts.files.length));
   ctx.world.addFact("language", facts.language);
   ctx.world.addFact("package manager", facts.packageManager ?? "none detected");

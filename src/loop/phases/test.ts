@@ -1,11 +1,10 @@
-import type { TestReport } from "../../core/test-report.js";
+import { randomBytes } from "node:crypto";
+import { describeTestCounts, type TestReport } from "../../core/test-report.js";
 import type { ExecResult, Sandbox } from "../../sandbox/sandbox.js";
+import { reportingCommand } from "../../testing/reporting-command.js";
+import { toTestReport } from "../../testing/to-test-report.js";
 import type { RunContext } from "../run-context.js";
 import { type RunState, requireWorkspace } from "../run-state.js";
-import { parseTestOutput } from "../test-output.js";
-
-/** Cap on the output tail kept in a TestReport, characters. */
-export const TEST_TAIL_CHARS = 6_000;
 
 /**
  * Environment for commands in the sandbox: no bytecode files or caches written into the work copy (they would end
@@ -74,28 +73,13 @@ export async function ensureSandbox(ctx: RunContext, state: RunState): Promise<S
   return sandbox;
 }
 
-/** Turns an exec result into a TestReport (counts parsed from the summary; undefined when not recognised). */
-export function toTestReport(command: string, result: ExecResult): TestReport {
-  const output = [result.stdout, result.stderr].filter((part) => part.length > 0).join("\n");
-  const counts = parseTestOutput(output);
-  return {
-    command,
-    exitCode: result.exitCode,
-    ...(counts?.passed !== undefined ? { passed: counts.passed } : {}),
-    ...(counts?.failed !== undefined ? { failed: counts.failed } : {}),
-    ...(counts?.errors !== undefined ? { errors: counts.errors } : {}),
-    ...(counts?.skipped !== undefined ? { skipped: counts.skipped } : {}),
-    durationMs: result.durationMs,
-    timedOut: result.timedOut,
-    outputTail: output.length <= TEST_TAIL_CHARS ? output : output.slice(output.length - TEST_TAIL_CHARS),
-  };
-}
-
 /**
  * Runs the repository's tests in the sandbox on the work copy's current state and reports them (event `tests`,
- * world-model fact `tests.<which>`).
+ * world-model fact `tests.<which>`). A known runner is asked for per-test results (see `reportingCommand`; the
+ * base commit's `scripts.test` decides what `npm test` runs); others report counts only.
  *
  * @param which  `before` (base commit, once) or `after` (an attempt's state)
+ * @param label  what the run checks, for the world model (e.g. `new tests on the base`); default `which`
  */
 export async function runTests(
   ctx: RunContext,
@@ -103,9 +87,14 @@ export async function runTests(
   command: string,
   which: "before" | "after",
   attempt?: number,
+  label?: string,
 ): Promise<TestReport> {
   const sandbox = await ensureSandbox(ctx, state);
-  const report = toTestReport(command, await execInSandbox(ctx, sandbox, command));
+  const reporting = reportingCommand(command, {
+    nonce: randomBytes(8).toString("hex"),
+    ...(state.npmTestScript ? { npmTestScript: state.npmTestScript } : {}),
+  });
+  const report = toTestReport(command, await execInSandbox(ctx, sandbox, reporting?.command ?? command), reporting);
   ctx.emit({
     type: "tests",
     which,
@@ -114,11 +103,7 @@ export async function runTests(
     ...(report.passed !== undefined ? { passed: report.passed } : {}),
     ...(report.failed !== undefined ? { failed: report.failed } : {}),
   });
-  const counts =
-    report.passed !== undefined ? `${report.passed} passed, ${report.failed ?? 0} failed` : "counts not recognised";
-  ctx.world.addFact(
-    `tests.${which === "before" ? "before" : `attempt ${attempt}`}`,
-    `exit ${report.exitCode}, ${counts}`,
-  );
+  const key = label ?? (which === "before" ? "before" : `attempt ${attempt}`);
+  ctx.world.addFact(`tests.${key}`, `exit ${report.exitCode}, ${describeTestCounts(report)}`);
   return report;
 }

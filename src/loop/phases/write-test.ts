@@ -7,10 +7,10 @@ import { restoreShownText } from "../../agents/shared/shown-text.js";
 import { TEST_TASK } from "../../agents/tester/test-task.js";
 import { mergeHints } from "../../context/focus-hints.js";
 import type { Edit } from "../../core/edit.js";
+import { isTestFile } from "../../testing/test-files.js";
 import { fitAgentPrompt, readFiles, readHints, runHints, withSymbols } from "../briefing.js";
 import type { RunContext } from "../run-context.js";
 import { issueText, type RunState } from "../run-state.js";
-import { isTestFile } from "../test-files.js";
 import { applyEdits, editProblems } from "./apply.js";
 import { MAX_CALLS_PER_STEP } from "./code.js";
 

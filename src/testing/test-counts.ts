@@ -1,11 +1,12 @@
 /**
- * Parsing of test-runner summaries into counts. Recognises pytest, node:test (TAP and spec reporters), jest,
- * vitest and mocha. Unknown output gives `undefined` counts: the loop then relies on the exit code alone.
+ * Parsing of test-runner summaries into counts, for runs without a machine-readable report. Recognises pytest,
+ * node:test (TAP and spec reporters), jest, vitest, mocha, unittest and cargo/libtest. Unknown output gives
+ * `undefined` counts: the loop then relies on the exit code alone.
  */
 
 /** Counts parsed from a runner's summary. A field is absent when the summary does not mention it. */
 export interface TestCounts {
-  runner: "pytest" | "node" | "jest" | "vitest" | "mocha";
+  runner: "pytest" | "node" | "jest" | "vitest" | "mocha" | "unittest" | "libtest";
   passed?: number;
   failed?: number;
   errors?: number;
@@ -103,6 +104,34 @@ function parsePytest(lines: string[]): TestCounts | undefined {
   };
 }
 
+/** unittest: `Ran 4 tests in 0.01s` then `OK (skipped=1)` or `FAILED (failures=1, errors=1)`. */
+function parseUnittest(lines: string[]): TestCounts | undefined {
+  const ran = lastMatch(lines, /^Ran (\d+) tests? in [\d.]+s\s*$/);
+  if (!ran) return undefined;
+  const verdict = lastMatch(lines, /^(OK|FAILED)\b(?: \((.*)\))?\s*$/);
+  const details = Object.fromEntries(
+    [...(verdict?.[2] ?? "").matchAll(/([a-z ]+)=(\d+)/g)].map((m) => [(m[1] ?? "").trim(), Number(m[2])]),
+  );
+  const failed = (details.failures ?? 0) + (details["unexpected successes"] ?? 0);
+  const errors = details.errors ?? 0;
+  const skipped = details.skipped ?? 0;
+  return {
+    runner: "unittest",
+    passed: Number(ran[1]) - failed - errors - skipped,
+    failed,
+    ...(errors ? { errors } : {}),
+    ...(skipped ? { skipped } : {}),
+  };
+}
+
+/** cargo/libtest: one `test result: ok. 3 passed; 1 failed; 2 ignored; …` line per test binary, summed. */
+function parseLibtest(lines: string[]): TestCounts | undefined {
+  const results = lines.filter((line) => /^test result: (ok|FAILED)\./.test(line));
+  if (results.length === 0) return undefined;
+  const counts = countWords(results.join(" "), { passed: "passed", failed: "failed", ignored: "skipped" });
+  return { runner: "libtest", passed: counts.passed ?? 0, failed: counts.failed ?? 0, ...pick(counts, "skipped") };
+}
+
 function pick(counts: Partial<TestCounts>, key: "errors" | "skipped"): Partial<TestCounts> {
   return counts[key] !== undefined ? { [key]: counts[key] } : {};
 }
@@ -113,5 +142,13 @@ function pick(counts: Partial<TestCounts>, key: "errors" | "skipped"): Partial<T
  */
 export function parseTestOutput(output: string): TestCounts | undefined {
   const lines = stripAnsi(output).split(/\r?\n/);
-  return parseJest(lines) ?? parseVitest(lines) ?? parseNode(lines) ?? parseMocha(lines) ?? parsePytest(lines);
+  return (
+    parseJest(lines) ??
+    parseVitest(lines) ??
+    parseNode(lines) ??
+    parseMocha(lines) ??
+    parsePytest(lines) ??
+    parseUnittest(lines) ??
+    parseLibtest(lines)
+  );
 }

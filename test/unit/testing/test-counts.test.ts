@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTestOutput } from "../../../src/loop/test-output.js";
+import { parseTestOutput } from "../../../src/testing/test-counts.js";
 
 describe("parseTestOutput", () => {
   it("pytest -q summary with failures and errors", () => {
@@ -61,5 +61,21 @@ describe("parseTestOutput", () => {
   it("unknown output gives undefined", () => {
     expect(parseTestOutput("make: *** [test] Error 2")).toBeUndefined();
     expect(parseTestOutput("")).toBeUndefined();
+  });
+});
+
+describe("parseTestOutput: unittest and cargo", () => {
+  it("unittest's closing lines, with failures, errors and skips", () => {
+    const out = ["..F.Es", "Ran 6 tests in 0.004s", "", "FAILED (failures=1, errors=1, skipped=1)"].join("\n");
+    expect(parseTestOutput(out)).toEqual({ runner: "unittest", passed: 3, failed: 1, errors: 1, skipped: 1 });
+    expect(parseTestOutput("Ran 2 tests in 0.001s\n\nOK\n")).toEqual({ runner: "unittest", passed: 2, failed: 0 });
+  });
+
+  it("cargo test: one result line per test binary, summed", () => {
+    const out = [
+      "test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s",
+      "test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s",
+    ].join("\n");
+    expect(parseTestOutput(out)).toEqual({ runner: "libtest", passed: 4, failed: 2, skipped: 1 });
   });
 });
