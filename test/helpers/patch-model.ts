@@ -1,6 +1,6 @@
 import { applyPatch, parsePatch, type StructuredPatch } from "diff";
 import type { StructuredCall } from "../../src/llm/chat-model.js";
-import { isTestFile as loopIsTestFile } from "../../src/loop/test-files.js";
+import { isTestFile as loopIsTestFile } from "../../src/testing/test-files.js";
 import { type Script, ScriptedModel } from "./scripted-model.js";
 
 /**
