@@ -6,7 +6,7 @@
 import { parseReviewMarker } from "../../src/github/review-comments.js";
 import { delimitUntrusted } from "../../src/intake/delimit.js";
 import { sanitizeText } from "../../src/intake/sanitize.js";
-import { parseTestOutput } from "../../src/loop/test-output.js";
+import { parseTestOutput } from "../../src/testing/test-counts.js";
 
 /** Size of each adversarial input, characters (1 MiB of ASCII). */
 export const ADVERSARIAL_CHARS = 1 << 20;
