@@ -1,5 +1,6 @@
 import type { Task } from "../core/task.js";
 import { delimitUntrusted } from "../intake/delimit.js";
+import { issueSection } from "../intake/issue-section.js";
 import { type FocusFile, renderFocusedFiles } from "./file-focus.js";
 import { emptyHints, type FocusHints } from "./focus-hints.js";
 import type { RepoFacts } from "./repo-facts.js";
@@ -30,15 +31,6 @@ export interface BriefingInput {
   budgetTokens: number;
   /** Tokenizer of the model that reads the briefing. Default {@link estimateTokens} (1 token ≈ 4 characters). */
   countTokens?: TokenCounter;
-}
-
-function issueSection(task: Task): string {
-  const ref = task.issue.number !== undefined ? ` #${task.issue.number}` : "";
-  const parts = [`## Issue${ref}`, delimitUntrusted(`issue${ref}`, `Title: ${task.issue.title}\n\n${task.issue.body}`)];
-  if (task.instructions) {
-    parts.push("## Instructions from the requester", delimitUntrusted("instructions", task.instructions));
-  }
-  return parts.join("\n");
 }
 
 function factsSection(facts: RepoFacts): string {
@@ -101,7 +93,10 @@ export function buildBriefing(input: BriefingInput): string {
 
   const head = join([
     `# Task ${input.task.id}: fix the issue below`,
-    issueSection(input.task),
+    issueSection({
+      ...input.task.issue,
+      ...(input.task.instructions ? { instructions: input.task.instructions } : {}),
+    }),
     factsSection(input.facts),
   ]);
   const headTokens = count(head);

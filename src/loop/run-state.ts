@@ -63,6 +63,7 @@ export function issueText(task: Task): IssueText {
   return {
     title: task.issue.title,
     body: task.issue.body,
+    ...(task.issue.number !== undefined ? { number: task.issue.number } : {}),
     ...(task.instructions !== undefined ? { instructions: task.instructions } : {}),
   };
 }

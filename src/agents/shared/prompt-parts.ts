@@ -1,15 +1,11 @@
 import type { Finding, RootCauseAnalysis } from "../../core/finding.js";
+import { type IssueForPrompt, issueSection } from "../../intake/issue-section.js";
 import { delimitUntrusted } from "../../intake/sanitize.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 
-/** The issue as agents see it: already sanitized text (see intake/sanitize). */
-export interface IssueText {
-  title: string;
-  body: string;
-  /** The requester's extra instructions, when given. */
-  instructions?: string;
-}
+/** The issue as agents see it: already sanitized text (see intake/sanitize), its number when known. */
+export type IssueText = IssueForPrompt;
 
 /** A file given to an agent: repository-relative path and content. */
 export interface FileText {
@@ -33,12 +29,7 @@ export function untrusted(label: string, text: string): string {
   return delimitUntrusted(label, text);
 }
 
-/** The issue (title, body, instructions), each fenced. */
-export function issueSection(issue: IssueText): string {
-  const parts = [untrusted("issue title", issue.title), untrusted("issue body", issue.body)];
-  if (issue.instructions) parts.push(untrusted("requester instructions", issue.instructions));
-  return `## Issue\n${parts.join("\n")}`;
-}
+export { issueSection };
 
 /** How the coder and tester ask for more lines or send their edits over several calls (trusted text). */
 export const EDIT_FOLLOW_UP_RULES =
