@@ -3,6 +3,7 @@ import { isTanukiError } from "../core/errors.js";
 import { type AdaptersFlags, runAdaptersCommand } from "./adapters-command.js";
 import { runAppCommand } from "./app-command.js";
 import { type DoctorFlags, runDoctorCommand } from "./doctor-command.js";
+import { registerEvalCommand } from "./eval-command.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
 import type { FixFlags } from "./fix-options.js";
@@ -126,6 +127,8 @@ export async function main(argv: string[]): Promise<number> {
         });
       });
   }
+
+  registerEvalCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
 
   program
     .command("doctor")

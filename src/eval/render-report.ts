@@ -196,7 +196,7 @@ function comparisonSection(c: Comparison): string {
 <p>${c.paired} paired tasks: A resolved ${c.a.resolved}, B resolved ${c.b.resolved}. Both ${c.both}, only A ${c.onlyA}, only B ${c.onlyB}, neither ${c.neither}.
 Difference B − A ${escapeHtml(percent(c.difference))}, exact McNemar p = ${escapeHtml(c.pValue.toPrecision(3))}.
 Median time B/A ${ratio(c.timeRatio)}, median tokens B/A ${ratio(c.tokenRatio)}.</p>
-<div class="chart"><canvas id="chart-comparison"></canvas></div>
+<div class="chart" style="max-width:40rem"><canvas id="chart-comparison"></canvas></div>
 <p>Only A: ${escapeHtml(c.onlyAIds.join(", ") || "none")}. Only B: ${escapeHtml(c.onlyBIds.join(", ") || "none")}.</p>
 </section>`;
 }

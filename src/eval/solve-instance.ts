@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunConfig } from "../config/run-config.js";
 import type { RunResult } from "../core/run-result.js";
@@ -49,6 +49,7 @@ export async function solveInstance(
   options: { repoPath: string; config: RunConfig; tracePath: string; scratchRoot: string; signal?: AbortSignal },
   loopDeps: LoopDepsFactory,
 ): Promise<Solution> {
+  await mkdir(options.scratchRoot, { recursive: true, mode: 0o700 });
   const scratch = await mkdtemp(join(options.scratchRoot, "tanuki-eval-repo-"));
   const { deps, closeTrace } = loopDeps({ tracePath: options.tracePath });
   try {

@@ -40,6 +40,13 @@ export interface FixtureTask {
   ownTest: { path: string; content: string; name: string };
   /** A unique word of the problem statement, to tell tasks apart in a prompt. */
   marker: string;
+  /**
+   * What a perfect Tanuki run produces: the fix (without the gold patch's marker comment) plus its own test.
+   * The scripted model answers from this, never from the instance's gold or test patch.
+   */
+  modelPatch: string;
+  /** A comment only the gold patch carries: it must never reach a prompt or a trace. */
+  goldOnly: string;
 }
 
 /** What a fixture task is made of; its patches are computed as real diffs in `repo`. */
@@ -60,14 +67,19 @@ interface TaskSpec {
 }
 
 async function makeTask(repoDir: string, spec: TaskSpec): Promise<FixtureTask> {
+  const goldOnly = `gold-only-${spec.marker.toLowerCase()}`;
+  const [first, content] = Object.entries(spec.fixed)[0] as [string, string];
+  const gold = { ...spec.fixed, [first]: `${content}${first.endsWith(".py") ? "#" : "//"} ${goldOnly}\n` };
   return {
     marker: spec.marker,
+    goldOnly,
+    modelPatch: await diffOf(repoDir, { ...spec.fixed, [spec.ownTest.path]: spec.ownTest.content }),
     instance: {
       instance_id: spec.id,
       repo: spec.repo,
       base_commit: spec.base,
       problem_statement: spec.statement,
-      patch: await diffOf(repoDir, spec.fixed),
+      patch: await diffOf(repoDir, gold),
       test_patch: await diffOf(repoDir, spec.tests),
       FAIL_TO_PASS: spec.failToPass,
       PASS_TO_PASS: spec.passToPass,
