@@ -81,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--context-size <tokens>", "context size per sequence (default: the model's, at most 8192)")
     .option("--rate-limit <n>", "requests per client per minute (default 120)")
     .option("--max-body <bytes>", "largest request body (default 1 MiB)")
+    .option("--team-plans <n>", "candidate plans per tanuki-team answer (default 2)")
+    .option("--team-rounds <n>", "coder rounds per tanuki-team answer when the reviewer blocks (default 2)")
     .option("--quiet", "do not log requests")
     .action(async (flags: ServeFlags) => {
       exitCode = await runServeCommand(flags, {

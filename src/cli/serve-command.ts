@@ -16,6 +16,8 @@ export interface ServeFlags {
   contextSize?: string;
   rateLimit?: string;
   maxBody?: string;
+  teamPlans?: string;
+  teamRounds?: string;
   quiet?: boolean;
 }
 
@@ -41,11 +43,13 @@ const Flags = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
+  teamPlans: z.coerce.number().int().min(1).max(5).default(2),
+  teamRounds: z.coerce.number().int().min(1).max(5).default(2),
 });
 
 /**
  * `tanuki serve`: an OpenAI-compatible endpoint over the local model, one model id per roster agent
- * (`tanuki-coder`, …), each with its LoRA adapter. Prints `tanuki serve: listening on <url>/v1` on stdout, then
+ * (`tanuki-coder`, …), each with its LoRA adapter, plus `tanuki-team` (the agent team behind one model id). Prints `tanuki serve: listening on <url>/v1` on stdout, then
  * serves until `context.signal` aborts. The token comes from `--token` or `TANUKI_SERVE_TOKEN`; binding beyond
  * loopback without one is refused.
  *
@@ -79,11 +83,12 @@ export async function runServeCommand(flags: ServeFlags, context: ServeCommandCo
       maxBodyBytes: options.maxBody,
       rateLimit: { requests: options.rateLimit, windowSeconds: 60 },
       log: flags.quiet ? undefined : (line) => context.stderr.write(`${line}\n`),
+      team: { model, plans: options.teamPlans, rounds: options.teamRounds },
     });
     const adapters = agents.filter((agent) => model.adapterFor(agent)).length;
     context.stdout.write(`tanuki serve: listening on ${server.url}/v1\n`);
     context.stderr.write(
-      `tanuki serve: ${model.name}, ${agents.length} models (${adapters} with a LoRA adapter), context ` +
+      `tanuki serve: ${model.name}, ${agents.length} models (${adapters} with a LoRA adapter) and tanuki-team, context ` +
         `${model.contextSize} tokens, ${token ? "bearer token required" : "no token (localhost only)"}\n`,
     );
     if (!context.signal.aborted) {

@@ -110,6 +110,8 @@ export interface TextGenerationRequest {
   stop?: string[];
   /** Receives the text as it is generated. */
   onTextChunk?: (text: string) => void;
+  /** Receives progress text that is not the answer (the team model's steps), shown as reasoning by clients. */
+  onReasoning?: (text: string) => void;
   signal?: AbortSignal;
 }
 
@@ -120,6 +122,8 @@ export interface TextGenerationResult {
   finishReason: "stop" | "length" | "tool_calls";
   /** The tool calls the answer made, in order (none unless `tools` were given). */
   toolCalls?: GeneratedToolCall[];
+  /** Progress text that is not the answer (the team model's steps), when there is any. */
+  reasoning?: string;
   usage: { promptTokens: number; completionTokens: number };
   durationMs: number;
   meta: Record<string, unknown>;

@@ -80,7 +80,8 @@ export function checkCompletionRequest(
  * Runs one checked chat completion on the agent the model id names and writes the answer in OpenAI's wire format:
  * one `chat.completion`, or `chat.completion.chunk` events (`role` first, then `content` deltas, tool calls as
  * `tool_calls` deltas with `index`, `id`, `type`, `function.name` and `function.arguments` fragments, the
- * `finish_reason` chunk, and a usage chunk when `stream_options.include_usage`). Tool calls end with
+ * `finish_reason` chunk, and a usage chunk when `stream_options.include_usage`). Progress that is not the answer
+ * (the team model's steps) goes in `reasoning_content` (deltas when streamed), which IDE clients show as reasoning. Tool calls end with
  * `finish_reason: "tool_calls"` and `content: null` when the model wrote no text.
  *
  * @param defaultMaxTokens  answer cap when the request gives none, tokens
@@ -155,6 +156,12 @@ export async function runChatCompletion(
           }
         : undefined,
       onToolCall: stream ? (call) => streamCall(call.index, call.name, call.arguments) : undefined,
+      onReasoning: stream
+        ? (text) => {
+            start();
+            sink.event(chunk({ reasoning_content: text }, null));
+          }
+        : undefined,
     });
     const usage = {
       prompt_tokens: result.usage.promptTokens,
@@ -175,6 +182,7 @@ export async function runChatCompletion(
               })),
             }
           : { role: "assistant", content: result.text };
+      if (result.reasoning) Object.assign(message, { reasoning_content: result.reasoning });
       sink.json(200, {
         id,
         object: "chat.completion",

@@ -2,9 +2,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { ConfigError } from "../core/errors.js";
+import type { ChatModel } from "../llm/chat-model.js";
 import { isLoopbackHost } from "./auth.js";
 import { createServeApp } from "./serve-app.js";
 import type { ServeGenerator } from "./serve-generator.js";
+import { TEAM_MODEL_ID, TeamGenerator, type TeamOptions } from "./team/team-generator.js";
 
 /** Options of {@link startServeServer}. */
 export interface ServeOptions {
@@ -25,6 +27,11 @@ export interface ServeOptions {
   defaultMaxTokens?: number;
   /** One line per request (method, path, status, ms). Default: none. */
   log?: (line: string) => void;
+  /**
+   * Serve the agent team as the model id `tanuki-team` (see {@link TeamGenerator}): planner, critic and reviewer
+   * call `model`; the coder answers through `generator`. Default: not served.
+   */
+  team?: TeamOptions & { model: ChatModel };
 }
 
 /** A running server. */
@@ -61,9 +68,10 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
     );
   }
   const contextSize = options.generator.contextSize;
+  const team = options.team;
   const app = createServeApp({
-    generator: options.generator,
-    agents: options.agents,
+    generator: team ? new TeamGenerator(options.generator, team.model, team) : options.generator,
+    agents: team ? [...options.agents, TEAM_MODEL_ID] : options.agents,
     token: options.token,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY,
     rateLimit: options.rateLimit ?? { requests: 120, windowSeconds: 60 },
