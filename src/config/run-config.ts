@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EnvironmentConfig } from "./environment-config.js";
 
 /** Budgets that bound one run. The loop stops at whichever is reached first. */
 export const Budgets = z
@@ -77,8 +78,13 @@ export const RunConfig = z
     paths: PathPolicyConfig.default(PathPolicyConfig.parse({})),
     /** Overrides the detected test command (run with `sh -c` in the sandbox). */
     testCommand: z.string().min(1).optional(),
-    /** Command run once in the sandbox before the first test run (e.g. `pip install -e .`). */
+    /**
+     * Install command of the environment phase (e.g. `pip install -e .[test]`), replacing detection. It runs before
+     * the first test run, with network access to the package registries only (see `environment`).
+     */
     setupCommand: z.string().min(1).optional(),
+    /** The environment phase: registries, mirrors, proxy, CA bundle, limits, image, cache. */
+    environment: EnvironmentConfig.prefault({}),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

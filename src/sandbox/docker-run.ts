@@ -32,6 +32,8 @@ export interface ContainerRunOptions {
    */
   watch?: () => Promise<StopReason | undefined>;
   watchIntervalMs?: number;
+  /** Called with each piece of output (stdout and stderr) as it arrives, also past the cap. */
+  onOutput?: (payload: Buffer) => void;
   /** Called with the container once it is created (so a dispose can remove it). */
   onCreated?: (container: Dockerode.Container) => void;
 }
@@ -68,7 +70,7 @@ async function attachStartWait(
   container: Dockerode.Container,
   options: ContainerRunOptions,
 ): Promise<ContainerRunOutcome> {
-  const collector = new OutputCollector(options.maxOutputBytes);
+  const collector = new OutputCollector(options.maxOutputBytes, options.onOutput);
   let stream: Duplex;
   try {
     stream = (await container.attach({ stream: true, stdout: true, stderr: true, hijack: true })) as Duplex;

@@ -170,6 +170,7 @@ export class DockerSandbox implements Sandbox {
         timeoutMs,
         signal: cancel.signal,
         onCreated: (container) => this.#running.add(container),
+        ...(request.onOutput ? { onOutput: liveOutput(request.onOutput) } : {}),
         ...(this.#quota.measureQuota
           ? { watch: () => this.#overQuota(), watchIntervalMs: this.#quota.watchIntervalMs }
           : {}),
@@ -208,6 +209,17 @@ export class DockerSandbox implements Sandbox {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.dispose();
   }
+}
+
+/** Adapts an ExecRequest's text listener to raw output pieces; a throwing listener is ignored. */
+function liveOutput(listener: (text: string) => void): (payload: Buffer) => void {
+  return (payload) => {
+    try {
+      listener(payload.toString("utf8"));
+    } catch {
+      // Live output is best effort: a broken listener must not break the command.
+    }
+  };
 }
 
 /** Maps a container's end to the port's ExecResult (timeouts as 124, quota stops as a failure with a note). */

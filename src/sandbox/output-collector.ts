@@ -18,9 +18,15 @@ export class OutputCollector {
   #kept = 0;
   #truncated = false;
 
-  /** @param maxBytes  most payload bytes kept, stdout and stderr together (>= 0) */
-  constructor(maxBytes: number) {
+  readonly #onPayload: ((payload: Buffer) => void) | undefined;
+
+  /**
+   * @param maxBytes  most payload bytes kept, stdout and stderr together (>= 0)
+   * @param onPayload  called with every payload as it arrives (stdout and stderr, also past the cap): live output
+   */
+  constructor(maxBytes: number, onPayload?: (payload: Buffer) => void) {
     this.#maxBytes = Math.max(0, Math.floor(maxBytes));
+    this.#onPayload = onPayload;
   }
 
   /** True once payload past `maxBytes` has been dropped. */
@@ -44,7 +50,9 @@ export class OutputCollector {
         continue;
       }
       const take = Math.min(this.#frameLeft, chunk.length - offset);
-      this.#keep(chunk.subarray(offset, offset + take));
+      const payload = chunk.subarray(offset, offset + take);
+      this.#onPayload?.(payload);
+      this.#keep(payload);
       this.#frameLeft -= take;
       offset += take;
     }

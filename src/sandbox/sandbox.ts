@@ -59,6 +59,11 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** Extra environment. The host environment is never passed through. */
   env?: Record<string, string>;
+  /**
+   * Live output: called with each piece of stdout/stderr as it arrives (UTF-8 decoded per piece, so a character
+   * split across pieces may show as U+FFFD), also past `maxOutputBytes`. Must not throw; keep it cheap.
+   */
+  onOutput?: (text: string) => void;
   signal?: AbortSignal;
 }
 
