@@ -2,6 +2,7 @@ import type { Edit } from "./edit.js";
 import type { EnvironmentReport } from "./environment-report.js";
 import type { Finding, RootCauseAnalysis } from "./finding.js";
 import type { PlanDecision } from "./plan.js";
+import type { BaseTestRun, Proof } from "./proof.js";
 import type { TestComparison, TestReport } from "./test-report.js";
 
 /**
@@ -46,8 +47,13 @@ export interface AttemptResult {
   editProblems: string[];
   /** Unified diff of the attempt's state against the base commit. */
   diff: string;
-  /** Tests of this attempt's state (the `before` run is shared by all attempts). */
+  /**
+   * Tests of this attempt's state, with the base commit's test configuration (the `before` run is shared by all
+   * attempts).
+   */
   tests?: TestReport;
+  /** Fail-before / pass-after proof of this attempt (absent when no test command is known). */
+  proof?: Proof;
   findings: Finding[];
   verdict?: "approve" | "request-changes";
   rca?: RootCauseAnalysis;
@@ -84,6 +90,8 @@ export interface RunResult {
   /** 1-based number of the attempt whose state is reported (snapshot protection: the best, not the last). */
   bestAttempt?: number;
   tests?: TestComparison;
+  /** The base commit's test run and its health (ran clean, ran with failures, could not run: why). */
+  baseTests?: BaseTestRun;
   /** Findings of the best attempt that are still open, plus resolved ones from earlier attempts. */
   findings: Finding[];
   rcas: RootCauseAnalysis[];

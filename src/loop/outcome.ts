@@ -22,8 +22,8 @@ function describeBest(best: AttemptRecord | undefined): string {
 
 /**
  * The run's outcome and one-sentence reason:
- * `fixed` only when the best attempt succeeded (tests pass after, they failed before or a new test was added, no
- * blocking finding open); else `cancelled`, `budget-exhausted` (attempts, wall clock or tokens spent), `error`
+ * `fixed` only when the best attempt succeeded (its fail-before / pass-after proof holds, no blocking finding
+ * open); else `cancelled`, `budget-exhausted` (attempts, wall clock or tokens spent), `error`
  * (a crash), `environment-error` (the environment could not be built) or `not-fixed` (stuck loop, no test command).
  */
 export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOutcome; reason: string } {
@@ -34,11 +34,17 @@ export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOu
   }
   if (stop.kind === "environment") return { outcome: "environment-error", reason: stop.reason };
   if (best?.succeeded) {
+    const proof = best.result.proof;
+    const proving = proof?.cases.filter((row) => row.proves).length ?? 0;
     const evidence =
-      state.before && !testsPassed(state.before) ? "they failed before the change" : "a new test pins the issue";
+      proof?.mode === "per-test"
+        ? `${proving} test(s) fail on the base commit and pass with the change, and all ${proof.preExisting.passedBefore} pre-existing test(s) that passed still pass`
+        : state.before && !testsPassed(state.before)
+          ? "the tests pass, and they failed before the change"
+          : "the tests pass, and the new test fails on the base commit";
     return {
       outcome: "fixed",
-      reason: `Attempt ${best.result.attempt} fixed the issue: the tests pass (${evidence}) and no blocking review finding is open.`,
+      reason: `Attempt ${best.result.attempt} fixed the issue: ${evidence}; no blocking review finding is open.`,
     };
   }
   const bestText = describeBest(best);

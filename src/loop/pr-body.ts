@@ -1,7 +1,9 @@
 import type { Finding } from "../core/finding.js";
 import { fencedCodeBlock } from "../core/markdown.js";
 import { PHASES, type RunResult } from "../core/run-result.js";
-import type { TestReport } from "../core/test-report.js";
+import { describeTestCounts, type TestReport } from "../core/test-report.js";
+import { cell, inline } from "./markdown-cells.js";
+import { baseTestsLines, proofLines } from "./proof-section.js";
 
 /** What the PR body needs beyond the RunResult. */
 export interface PullRequestBodyContext {
@@ -11,27 +13,6 @@ export interface PullRequestBodyContext {
   issueNumber?: number;
   /** Model identity for the usage section, e.g. a GGUF file name. */
   modelName?: string;
-}
-
-/** Escapes a value for one markdown table cell: no pipes, no line breaks, no HTML, no @-mentions. */
-function cell(text: string | number | undefined): string {
-  if (text === undefined) return "–";
-  return String(text)
-    .replace(/\\/g, "\\\\")
-    .replace(/\|/g, "\\|")
-    .replace(/</g, "&lt;")
-    .replace(/@/g, "@\u200b")
-    .replace(/\s*\n\s*/g, " ")
-    .trim();
-}
-
-/** Plain text for a list item or paragraph: HTML neutralised, mentions defused, kept on one line. */
-function inline(text: string): string {
-  return text
-    .replace(/</g, "&lt;")
-    .replace(/@/g, "@\u200b")
-    .replace(/\s*\n\s*/g, " ")
-    .trim();
 }
 
 function testRow(label: string, report: TestReport): string {
@@ -75,7 +56,7 @@ function environmentSection(result: RunResult): string[] {
 function testsSection(result: RunResult): string[] {
   const lines = ["## Tests", ""];
   const best = result.attempts.find((attempt) => attempt.attempt === result.bestAttempt);
-  const before = result.tests?.before;
+  const before = result.tests?.before ?? result.baseTests?.report;
   const after = result.tests?.after ?? best?.tests;
   if (!before && !after) return [...lines, "No tests were run.", ""];
   const command = after?.command ?? before?.command ?? "";
@@ -83,7 +64,7 @@ function testsSection(result: RunResult): string[] {
   lines.push("| run | exit | passed | failed | errors | skipped | time |", "|---|---|---|---|---|---|---|");
   if (before) lines.push(testRow("before (base)", before));
   if (after) lines.push(testRow("after (this change)", after));
-  lines.push("");
+  lines.push("", ...baseTestsLines(result), ...proofLines(best?.proof));
   if (after?.outputTail) {
     lines.push(
       "<details><summary>Output after the change (tail)</summary>",
@@ -132,9 +113,7 @@ function attemptsSection(result: RunResult): string[] {
     "|---|---|---|---|---|---|",
   ];
   for (const attempt of result.attempts) {
-    const tests = attempt.tests
-      ? `exit ${attempt.tests.exitCode}, ${attempt.tests.passed ?? "?"} passed, ${attempt.tests.failed ?? "?"} failed`
-      : "not run";
+    const tests = attempt.tests ? describeTestCounts(attempt.tests, { withExit: true }) : "not run";
     const blocking = attempt.findings.filter((finding) => finding.severity === "blocking").length;
     const mark = attempt.attempt === result.bestAttempt ? " (best)" : "";
     const outcome = attempt.failureReason ?? "passed";

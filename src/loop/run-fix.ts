@@ -2,12 +2,13 @@ import type { RunConfig } from "../config/run-config.js";
 import { isTanukiError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
+import { classifyBaseRun } from "../testing/base-health.js";
 import { BudgetExhaustedSignal } from "./budgets.js";
 import type { LoopDeps } from "./loop-deps.js";
 import { decideOutcome, type LoopStop, reportedFindings } from "./outcome.js";
 import { aggregatePhase } from "./phases/aggregate.js";
 import { attemptsPhase } from "./phases/attempts.js";
-import { explorePhase } from "./phases/explore.js";
+import { explorePhase, openWorkspacePhase } from "./phases/explore.js";
 import { intakePhase } from "./phases/intake.js";
 import { readOriginals } from "./phases/originals.js";
 import { planPhase } from "./phases/plan.js";
@@ -51,6 +52,7 @@ function assembleResult(ctx: RunContext, state: RunState, stop: LoopStop): RunRe
     attempts: state.attempts.map((record) => record.result),
     ...(best ? { bestAttempt: best.result.attempt } : {}),
     ...(state.before && best?.result.tests ? { tests: { before: state.before, after: best.result.tests } } : {}),
+    ...(state.before && state.baseHealth ? { baseTests: { report: state.before, health: state.baseHealth } } : {}),
     findings: reportedFindings(state),
     rcas: [...state.rcas],
     filesChanged: state.filesChanged,
@@ -79,14 +81,21 @@ export async function runFix(task: Task, config: RunConfig, deps: LoopDeps, sign
   try {
     try {
       await ctx.phase("intake", undefined, () => intakePhase(ctx));
-      await ctx.phase("explore", undefined, () => explorePhase(ctx, state));
-      const command = state.testCommand;
-      if (command) {
-        state.before = await ctx.phase("test", undefined, () => runTests(ctx, state, command, "before"), "base commit");
+      const workspace = await ctx.phase("explore", undefined, () => openWorkspacePhase(ctx));
+      state.workspace = workspace;
+      const explored = await ctx.phase("explore", undefined, () => explorePhase(ctx, workspace));
+      state.facts = explored.facts;
+      state.baseManifests = explored.baseManifests;
+      if (explored.testCommand) state.testCommand = explored.testCommand;
+      if (explored.npmTestScript) state.npmTestScript = explored.npmTestScript;
+      const unrunnable = state.testCommand ? await checkBaseTests(ctx, state, state.testCommand) : undefined;
+      if (unrunnable) {
+        stop = unrunnable;
+      } else {
+        await ctx.phase("plan", undefined, () => planPhase(ctx, state));
+        state.originals = await readOriginals(ctx, state);
+        stop = await attemptsPhase(ctx, state);
       }
-      await ctx.phase("plan", undefined, () => planPhase(ctx, state));
-      state.originals = await readOriginals(ctx, state);
-      stop = await attemptsPhase(ctx, state);
     } catch (error) {
       stop = stopFor(ctx, error);
     }
@@ -102,6 +111,26 @@ export async function runFix(task: Task, config: RunConfig, deps: LoopDeps, sign
   result.timings = ctx.timingsReport();
   ctx.emit({ type: "done", outcome: result.outcome, reason: result.reason });
   return result;
+}
+
+/**
+ * Runs the tests on the base commit once and classifies the run (see `classifyBaseRun`). When they could not run
+ * at all, returns the stop that ends the job with `environment-error` before any model call.
+ */
+async function checkBaseTests(ctx: RunContext, state: RunState, command: string): Promise<LoopStop | undefined> {
+  const before = await ctx.phase("test", undefined, () => runTests(ctx, state, command, "before"), "base commit");
+  state.before = before;
+  const health = classifyBaseRun(before, (state.facts?.testFiles.length ?? 0) > 0);
+  state.baseHealth = health;
+  ctx.world.addFact("tests on the base commit", health.status);
+  if (health.status !== "could-not-run") return undefined;
+  ctx.emit({ type: "log", level: "error", message: `the tests cannot run on the base commit: ${health.reason}` });
+  return {
+    kind: "environment",
+    reason:
+      `The tests could not run on the base commit: ${health.reason}. Nothing was asked of the model; fix the ` +
+      `environment (setup command, dependencies) or the test command (\`${command}\`) and run again.`,
+  };
 }
 
 /** Aggregate and publish: files changed, PR draft, branch. Skipped parts after a cancel or a crash. */

@@ -2,6 +2,7 @@ import type { FileText, IssueText } from "../agents/shared/prompt-parts.js";
 import type { RepoFacts } from "../context/repo-facts.js";
 import type { RootCauseAnalysis } from "../core/finding.js";
 import type { PlanDecision } from "../core/plan.js";
+import type { BaseHealth } from "../core/proof.js";
 import type { AttemptResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import type { TestReport } from "../core/test-report.js";
@@ -29,8 +30,12 @@ export interface RunState {
   testCommand?: string;
   /** The base commit's `scripts.test` from package.json (what `npm test` runs), when there is one. */
   npmTestScript?: string;
+  /** Base-commit content of the root manifests that mix test configuration in (package.json, pyproject.toml, …). */
+  baseManifests: Record<string, string>;
   /** Tests on the base commit (run once). */
   before?: TestReport;
+  /** What the base run says about the environment (set with `before`). */
+  baseHealth?: BaseHealth;
   plan?: PlanDecision;
   /** Base-commit content of the files the tester may see (spec-anchored tests never see the new code). */
   originals: FileText[];
@@ -43,7 +48,14 @@ export interface RunState {
 
 /** A fresh state. */
 export function createRunState(): RunState {
-  return { originals: [], attempts: [], rcas: [], filesChanged: [], keeper: new BestSnapshotKeeper() };
+  return {
+    baseManifests: {},
+    originals: [],
+    attempts: [],
+    rcas: [],
+    filesChanged: [],
+    keeper: new BestSnapshotKeeper(),
+  };
 }
 
 /** The record of the best attempt (snapshot protection), if any attempt finished. */

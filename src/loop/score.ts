@@ -4,6 +4,8 @@ import { type TestReport, testsPassed } from "../core/test-report.js";
 /** What an attempt's score is computed from. */
 export interface ScoreInput {
   tests?: TestReport;
+  /** The attempt's fail-before / pass-after proof held (see `proveChange`). */
+  proven?: boolean;
   /** Findings still open after the attempt's review. */
   findings: readonly Finding[];
   /** Edits that did not apply. */
@@ -12,12 +14,12 @@ export interface ScoreInput {
 
 /**
  * Score of an attempt's state for snapshot protection; higher is better:
- * +1000 when the tests pass; + passed count − 10 × (failed + errors) when counts are known; −50 for a failing run
+ * +2000 when the fix is proven (fail before, pass after, nothing regressed); +1000 when the tests pass; + passed count − 10 × (failed + errors) when counts are known; −50 for a failing run
  * without counts; −100 for a timeout; −300 per open blocking finding, −5 per major one; −1 per edit that did not
  * apply. Pass/fail dominates, then blocking findings, then how many tests pass.
  */
 export function scoreAttempt(input: ScoreInput): number {
-  let score = 0;
+  let score = input.proven ? 2000 : 0;
   const tests = input.tests;
   if (tests) {
     const passed = testsPassed(tests);

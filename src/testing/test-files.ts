@@ -45,15 +45,9 @@ const TEST_CONFIG_NAMES = [
 /**
  * Manifests that mix test configuration with everything else; a change to their test sections is a test-config
  * change (see `test-config-sections.ts`): `package.json` (scripts.test, jest, mocha, …), `pyproject.toml`
- * (`[tool.pytest.ini_options]`), `setup.cfg` (`[tool:pytest]`), `Cargo.toml`, `pom.xml`.
+ * (`[tool.pytest.ini_options]`), `setup.cfg` (`[tool:pytest]`), `Cargo.toml`; root-level only.
  */
-export const MIXED_TEST_CONFIG_FILES = new Set([
-  "package.json",
-  "pyproject.toml",
-  "setup.cfg",
-  "Cargo.toml",
-  "pom.xml",
-]);
+export const MIXED_TEST_CONFIG_FILES: readonly string[] = ["package.json", "pyproject.toml", "setup.cfg", "Cargo.toml"];
 
 /**
  * True for files that only configure tests: `conftest.py`, `pytest.ini`, `tox.ini`, `noxfile.py`, jest/vitest/

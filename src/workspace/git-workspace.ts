@@ -22,6 +22,9 @@ const DIFF_OPTIONS = [
   "--dst-prefix=b/",
 ];
 
+/** Paths per git command in {@link GitWorkspace.checkoutPaths} (keeps the argument list far below ARG_MAX). */
+const CHECKOUT_BATCH = 200;
+
 /**
  * Opens {@link GitWorkspace}s: local clones of the user's repository at a pinned commit.
  *
@@ -161,6 +164,32 @@ export class GitWorkspace implements Workspace {
       const commit = await gitOutput(this.git, ["rev-parse", "--verify", `${sha}^{commit}`]);
       await runGit(this.git, ["reset", "--quiet", "--hard", commit]);
       await runGit(this.git, ["clean", "--quiet", "-f", "-f", "-d"]);
+    });
+  }
+
+  /**
+   * @see Workspace.checkoutPaths. Paths are literal (no pathspec magic); git itself refuses paths beyond a symlink,
+   * so a folder the sandbox swapped for a link is never written through.
+   * @throws GitError when `sha` is not a commit of the work copy
+   */
+  checkoutPaths(sha: string, paths: readonly string[]): Promise<void> {
+    return this.exclusive(async () => {
+      if (sha.startsWith("-")) throw new UsageError(`Invalid commit "${sha}"`);
+      if (paths.length === 0) return;
+      const commit = await gitOutput(this.git, ["rev-parse", "--verify", `${sha}^{commit}`]);
+      await this.stageAll();
+      const literal = { env: { GIT_LITERAL_PATHSPECS: "1" } };
+      for (let i = 0; i < paths.length; i += CHECKOUT_BATCH) {
+        const batch = paths.slice(i, i + CHECKOUT_BATCH);
+        const listed = await runGit(this.git, ["ls-tree", "-r", "-z", "--name-only", commit, "--", ...batch], literal);
+        const present = new Set(splitNul(listed.stdout));
+        const there = batch.filter((path) => present.has(path));
+        const gone = batch.filter((path) => !present.has(path));
+        if (there.length > 0) await runGit(this.git, ["checkout", "--quiet", commit, "--", ...there], literal);
+        if (gone.length > 0) {
+          await runGit(this.git, ["rm", "--quiet", "-r", "-f", "--ignore-unmatch", "--", ...gone], literal);
+        }
+      }
     });
   }
 

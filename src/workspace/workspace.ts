@@ -37,6 +37,12 @@ export interface Workspace {
   changedFiles(): Promise<string[]>;
   /** Commit the current state (on a private ref) and return its SHA. */
   snapshot(message: string): Promise<string>;
+  /**
+   * Set `paths` (repository-relative) to their content at commit `sha` (a snapshot or the base), bytes and modes
+   * exactly; a path that does not exist at `sha` is removed. Other files are untouched. Used to run the base
+   * commit's version of pre-existing tests and test configuration next to a change.
+   */
+  checkoutPaths(sha: string, paths: readonly string[]): Promise<void>;
   /** Reset the work copy to a snapshot SHA or the base SHA (untracked files removed). */
   restore(sha: string): Promise<void>;
   /**

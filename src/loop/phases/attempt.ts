@@ -1,7 +1,8 @@
 import type { Edit } from "../../core/edit.js";
 import type { Finding } from "../../core/finding.js";
+import type { Proof } from "../../core/proof.js";
 import type { AttemptResult } from "../../core/run-result.js";
-import { type TestReport, testsPassed } from "../../core/test-report.js";
+import { testsPassed } from "../../core/test-report.js";
 import type { RunContext } from "../run-context.js";
 import { type AttemptRecord, bestRecord, type RunState, requireWorkspace } from "../run-state.js";
 import { scoreAttempt } from "../score.js";
@@ -9,17 +10,16 @@ import { editSignature, failureSignature } from "../stuck-detector.js";
 import { codePhase } from "./code.js";
 import { mustPropagate } from "./plan.js";
 import { reviewPhase } from "./review.js";
-import { runTests } from "./test.js";
+import { verifyPhase } from "./verify.js";
 import { writeTestPhase } from "./write-test.js";
 
 /** Why an attempt fell short, one clause per problem; undefined when it succeeded. */
 export function describeFailure(input: {
   diff: string;
-  tests?: TestReport;
   hasTestCommand: boolean;
   blocking: number;
-  beforeFailed: boolean;
-  testAdded: boolean;
+  /** The attempt's fail-before / pass-after proof (absent without a test command). */
+  proof?: Proof;
   /** Plan steps that got no valid answer from their agent. */
   unanswered?: number;
 }): string | undefined {
@@ -27,20 +27,23 @@ export function describeFailure(input: {
   if (input.unanswered) problems.push(`${input.unanswered} plan step(s) got no valid answer from the coding agent`);
   if (!input.diff.trim()) problems.push("no edit applied, so nothing changed");
   if (!input.hasTestCommand) problems.push("no test command is known, so the change could not be verified");
-  else if (input.tests && !testsPassed(input.tests)) {
-    const t = input.tests;
-    const counts = t.failed !== undefined ? `, ${t.failed} failed${t.errors ? `, ${t.errors} errors` : ""}` : "";
-    problems.push(t.timedOut ? "the tests timed out" : `the tests fail (exit ${t.exitCode}${counts})`);
-  } else if (input.tests && !input.beforeFailed && !input.testAdded) {
-    problems.push("the tests passed before the change too and no new test pins the issue");
-  }
+  else if (input.proof && !input.proof.proven) problems.push(...input.proof.problems);
   if (input.blocking > 0) problems.push(`${input.blocking} blocking review finding(s) are open`);
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
+/** True when the attempt's new tests all pass on the base commit too: the tester gets another turn. */
+function newTestsDoNotReproduce(proof: Proof | undefined): boolean {
+  if (!proof || proof.proven) return false;
+  const fresh = proof.cases.filter((row) => row.kind === "new");
+  if (proof.mode === "per-test") return fresh.length > 0 && !fresh.some((row) => row.proves);
+  return proof.problems.some((problem) => problem.startsWith("the new test(s) do not reproduce"));
+}
+
 /**
  * One attempt: restore the best state so far (or the base), code the plan's steps, let the tester add a
- * spec-anchored test (until one is in the state), run the tests, review adversarially, snapshot and score.
+ * spec-anchored test (until one is in the state, or again when its test did not reproduce the issue), snapshot,
+ * verify with fail-before / pass-after proof (see `verifyPhase`), review adversarially, and score.
  * The snapshot is offered to the keeper, which keeps it only when it beats the best so far.
  */
 export async function runAttempt(ctx: RunContext, state: RunState, attempt: number): Promise<AttemptRecord> {
@@ -68,7 +71,7 @@ export async function runAttempt(ctx: RunContext, state: RunState, attempt: numb
   let testAdded = startFrom?.testAdded ?? false;
   const testerEdits: Edit[] = [];
   const problems = [...code.problems];
-  const { diff, tests } = await ctx.phase("test", attempt, async () => {
+  const { diff, snapshot, verification } = await ctx.phase("test", attempt, async () => {
     if (!testAdded) {
       try {
         const tester = await writeTestPhase(ctx, state);
@@ -86,40 +89,52 @@ export async function runAttempt(ctx: RunContext, state: RunState, attempt: numb
       () => workspace.diff(),
       (d) => ({ output: { chars: d.length } }),
     );
-    const report = state.testCommand ? await runTests(ctx, state, state.testCommand, "after", attempt) : undefined;
-    return { diff: currentDiff, tests: report };
+    const sha = await ctx.tool(
+      "git",
+      { op: "snapshot", attempt },
+      () => workspace.snapshot(`tanuki: attempt ${attempt}`),
+      (made) => ({ output: { sha: made } }),
+    );
+    return { diff: currentDiff, snapshot: sha, verification: await verifyPhase(ctx, state, attempt, currentDiff, sha) };
   });
+  const tests = verification?.tests;
+  const proof = verification?.proof;
 
-  const review = await ctx.phase("review", attempt, () => reviewPhase(ctx, state, attempt, diff, tests));
-  const snapshot = await ctx.tool(
-    "git",
-    { op: "snapshot", attempt },
-    () => workspace.snapshot(`tanuki: attempt ${attempt}`),
-    (sha) => ({ output: { sha } }),
+  const review = await ctx.phase("review", attempt, () =>
+    reviewPhase(ctx, state, attempt, diff, tests, verification?.changes.testSectionEdits),
   );
   const blocking = review.findings.filter((finding) => finding.severity === "blocking");
-  const passed = tests ? testsPassed(tests) : false;
-  const beforeFailed = state.before ? !testsPassed(state.before) : false;
+  const passed = proof ? proof.proven : tests ? testsPassed(tests) : false;
   const failureReason = describeFailure({
     diff,
-    ...(tests ? { tests } : {}),
     hasTestCommand: state.testCommand !== undefined,
     blocking: blocking.length,
-    beforeFailed,
-    testAdded,
+    ...(proof ? { proof } : {}),
     unanswered: code.unanswered,
   });
+  if (newTestsDoNotReproduce(proof)) {
+    testAdded = false;
+    ctx.world.addNote(
+      `attempt ${attempt}: the new test does not reproduce the issue (it passes on the base commit too); the next test must fail on the base commit`,
+    );
+  }
   const result: AttemptResult = {
     attempt,
     edits: [...code.edits, ...testerEdits],
     editProblems: problems,
     diff,
     ...(tests ? { tests } : {}),
+    ...(proof ? { proof } : {}),
     findings: review.findings,
     verdict: review.verdict,
     snapshot,
     ...(failureReason ? { failureReason } : {}),
-    score: scoreAttempt({ ...(tests ? { tests } : {}), findings: review.findings, editProblems: problems.length }),
+    score: scoreAttempt({
+      ...(tests ? { tests } : {}),
+      ...(proof ? { proven: proof.proven } : {}),
+      findings: review.findings,
+      editProblems: problems.length,
+    }),
     durationMs: ctx.now() - started,
   };
   const record: AttemptRecord = {

@@ -27,8 +27,13 @@ export async function reviewPhase(
   attempt: number,
   diff: string,
   after: TestReport | undefined,
+  testSectionEdits: readonly string[] = [],
 ): Promise<ReviewOutcome> {
-  const weakening = detectTestWeakening(diff, attempt);
+  const issue = issueText(ctx.task);
+  const weakening = detectTestWeakening(diff, attempt, {
+    issueText: [issue.title, issue.body, issue.instructions ?? ""].join("\n"),
+    testSectionEdits,
+  });
   let findings: Finding[] = [];
   let verdict: ReviewVerdict = "approve";
   if (diff.trim()) {

@@ -108,3 +108,64 @@ describe("renderPullRequestBody", () => {
     expect(body).toContain("No tests were run.");
   });
 });
+
+describe("renderPullRequestBody: proof and base health", () => {
+  it("shows the per-test proof table of the reported attempt and how the base commit's tests fared", () => {
+    const base = result();
+    const best = base.attempts[1];
+    if (!best) throw new Error("fixture has two attempts");
+    best.proof = {
+      mode: "per-test",
+      proven: false,
+      problems: [
+        "1 pre-existing test(s) that passed on the base do not pass with the change (first: t.py::test_a: regressed)",
+      ],
+      cases: [
+        {
+          id: "t_new.py::test_zero",
+          kind: "new",
+          before: "failed",
+          after: "passed",
+          verdict: "fails on the base, passes with the change",
+          proves: true,
+          blocks: false,
+        },
+        {
+          id: "t.py::test_a|<b>",
+          kind: "pre-existing",
+          before: "passed",
+          after: "failed",
+          verdict: "regressed",
+          proves: false,
+          blocks: true,
+        },
+      ],
+      omittedCases: 0,
+      preExisting: { passedBefore: 2, stillPassing: 1 },
+      runs: { withChange: report(1, 2, 1) },
+    };
+    const body = renderPullRequestBody({
+      ...base,
+      baseTests: { report: report(1, 2, 1), health: { status: "ran-with-failures" } },
+    });
+    expect(body).toContain("On the base commit they ran, with failures.");
+    expect(body).toContain("Not proven: 1 pre-existing test(s) that passed on the base do not pass with the change");
+    expect(body).toContain("Pre-existing tests that passed on the base: 2; still passing with the change: 1.");
+    expect(body).toContain(
+      "| `t_new.py::test_zero` | new | failed | passed | fails on the base, passes with the change |",
+    );
+    expect(body).toContain("| `t.py::test_a\\|&lt;b>` | pre-existing | passed | failed | regressed |");
+  });
+
+  it("a base that could not run says why, even with no attempt", () => {
+    const body = renderPullRequestBody({
+      ...result({ attempts: [], tests: undefined, outcome: "environment-error", reason: "The tests could not run." }),
+      baseTests: {
+        report: report(127, 0, 0),
+        health: { status: "could-not-run", reason: "the test command was not found (exit 127)" },
+      },
+    });
+    expect(body).toContain("On the base commit they could not run: the test command was not found (exit 127).");
+    expect(body).toMatch(/\| before \(base\) \| 127 \|/);
+  });
+});

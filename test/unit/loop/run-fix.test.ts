@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { StructuredCall } from "../../../src/llm/chat-model.js";
 import { runFix } from "../../../src/loop/run-fix.js";
+import { FakeSandboxProvider } from "../../helpers/fake-sandbox.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
 import { CALC_PY, createBuggyPythonRepo, FIX_EDIT } from "./fixtures/buggy-python-repo.js";
 import { baseScript, configWith, createHarness, taskFor } from "./run-fix-harness.js";
@@ -97,8 +98,11 @@ describe("runFix (scripted model, fake sandbox, real git work copy)", () => {
     ).toEqual([]);
     expect(h.trace.toolCalls("sandbox.exec").length).toBeGreaterThanOrEqual(3);
     expect(h.events.at(-1)).toMatchObject({ type: "done", outcome: "fixed" });
+    // Per attempt: the change, then the base commit's code with the new test (does it reproduce the issue?).
     expect(h.events.filter((e) => e.type === "tests").map((e) => (e as { which: string }).which)).toEqual([
       "before",
+      "after",
+      "after",
       "after",
       "after",
     ]);
@@ -243,5 +247,20 @@ describe("runFix (scripted model, fake sandbox, real git work copy)", () => {
     expect(existsSync(join(repo, "calc.py"))).toBe(true);
     expect(await readdir(workRoot)).toEqual([]);
     expect(CALC_PY).toContain("return a / b");
+  });
+
+  it("a base commit whose tests cannot run ends as environment-error before any model call, saying why", async () => {
+    const h = createHarness(baseScript(), { workRoot });
+    const sandboxes = new FakeSandboxProvider(() => ({ exitCode: 127, stderr: "sh: 1: pytest: not found\n" }));
+    const config = { ...configWith({ maxAttempts: 2 }), testCommand: "pytest -q" };
+
+    const result = await runFix(taskFor(repo), config, { ...h.deps, sandboxes });
+
+    expect(result.outcome).toBe("environment-error");
+    expect(result.reason).toMatch(/could not run on the base commit: the test command was not found \(exit 127/);
+    expect(result.baseTests?.health).toMatchObject({ status: "could-not-run" });
+    expect(h.model.calls).toEqual([]);
+    expect(result.attempts).toEqual([]);
+    expect(sandboxes.created[0]?.commands).toHaveLength(1);
   });
 });

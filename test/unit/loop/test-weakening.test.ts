@@ -39,12 +39,36 @@ describe("detectTestWeakening", () => {
     ]);
   });
 
-  it("does not flag added tests, replaced assertions or changes to source files", () => {
+  it("does not flag added tests or changes to source files", () => {
     const diff =
       header("tests/test_calc.py") +
-      "@@ -1,2 +1,5 @@\n def test_div():\n-    assert div(4, 2) == 2.0\n+    assert div(4, 2) == 2\n+\n+def test_div_zero():\n+    assert div(1, 0) is None\n" +
+      "@@ -1,2 +1,5 @@\n def test_div():\n     assert div(4, 2) == 2.0\n+\n+def test_div_zero():\n+    assert div(1, 0) is None\n" +
       header("calc.py") +
       "@@ -1,2 +1,2 @@\n-def test_helper():\n-    assert True\n";
     expect(detectTestWeakening(diff, 1)).toEqual([]);
+  });
+
+  it("blocks a replaced assertion (a tautology is one) unless the issue names the test file", () => {
+    const diff =
+      header("tests/test_calc.py") +
+      "@@ -1,2 +1,2 @@\n def test_div():\n-    assert div(4, 2) == 2.0\n+    assert True\n";
+    const findings = detectTestWeakening(diff, 1);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.explanation).toMatch(/modifies 1 existing line/);
+    expect(detectTestWeakening(diff, 1, { issueText: "tests/test_calc.py asserts the wrong value" })).toEqual([]);
+  });
+
+  it("blocks test configuration edits and code under test that imports a test framework", () => {
+    const diff =
+      header("conftest.py") +
+      "@@ -0,0 +1,2 @@\n+def pytest_collection_modifyitems(items):\n+    items.clear()\n" +
+      header("calc.py") +
+      "@@ -1,1 +1,3 @@\n+import unittest\n+unittest.TestCase.assertEqual = lambda *a, **k: None\n def div(a, b):\n" +
+      header("lib/index.js") +
+      "@@ -1,1 +1,2 @@\n+const { test } = require('node:test');\n module.exports = {};\n";
+    const files = detectTestWeakening(diff, 1, { issueText: "", testSectionEdits: ["package.json"] }).map(
+      (f) => f.file,
+    );
+    expect(files.sort()).toEqual(["calc.py", "conftest.py", "lib/index.js", "package.json"]);
   });
 });
