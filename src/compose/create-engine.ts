@@ -76,6 +76,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
           timeoutMs: config.timeoutMs,
           maxRetries: config.maxRetries,
           contextSize: config.contextSize,
+          loraAdapters: await agentAdapters(resolve("adapters")),
         })
       : await loadLocalModel({ ...options, modelConfig: config });
   return assembleEngine(model, { workRoot: options.workRoot });
@@ -110,8 +111,7 @@ export async function loadLocalModel(options: LocalModelOptions = {}): Promise<L
     onProgress: (progress) => options.onDownload?.({ what, ...progress }),
     signal: options.signal,
   });
-  const manifest = await readAdapterManifest(adaptersDir);
-  const adapters = resolveAgentAdapters({ dir: adaptersDir, manifest, roster: DEFAULT_ROSTER });
+  const adapters = await agentAdapters(adaptersDir);
   return LlamaCppModel.load({
     modelPath,
     threads: options.threads,
@@ -120,6 +120,16 @@ export async function loadLocalModel(options: LocalModelOptions = {}): Promise<L
     contextSize: options.contextSize,
     ...(config.backend === "llama-cpp" && config.memoryBudget ? { memoryBudget: config.memoryBudget } : {}),
   });
+}
+
+/**
+ * Each agent's adapter: the roster's, overridden by `<dir>/adapters.yml`. The local backend loads them; the
+ * OpenAI-compatible backend sends them as llama-server's per-request `lora` field when that server loaded them.
+ *
+ * @throws ConfigError when the manifest is invalid
+ */
+async function agentAdapters(dir: string) {
+  return resolveAgentAdapters({ dir, manifest: await readAdapterManifest(dir), roster: DEFAULT_ROSTER });
 }
 
 /** The backend chosen by the process environment, adapters in `<cwd>/adapters` unless configured. */

@@ -1,6 +1,8 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { CancelledError, ModelError } from "../core/errors.js";
+import type { AgentAdapter } from "./adapter-contexts.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
+import { type LoraScale, loraFieldsFor } from "./llama-server-lora.js";
 import { parseStructured } from "./parse-structured.js";
 import { StructuredOutputError } from "./structured-output-error.js";
 import { zodToGbnfSchema } from "./zod-to-gbnf.js";
@@ -25,6 +27,14 @@ export interface OpenAICompatibleOptions {
   strict?: boolean;
   /** Name for reports. Default `<model>@<host>`. */
   name?: string;
+  /**
+   * Each agent's LoRA adapter (the manifest's file and scale). When the server is llama.cpp's llama-server and has
+   * loaded adapters with the same file names (`--lora`), {@link connect} learns their ids and every call sends
+   * llama-server's per-request `lora` field: the agent's adapter at its scale, every other adapter at 0. Default none.
+   */
+  loraAdapters?: Readonly<Record<string, AgentAdapter>>;
+  /** Per-agent `lora` fields found by {@link connect} (internal; agents not listed get `[]`). */
+  loraFields?: Readonly<Record<string, LoraScale[]>>;
 }
 
 /** What a model and its {@link OpenAICompatibleModel.withModels} views share: the HTTP client and disposal. */
@@ -78,7 +88,8 @@ export class OpenAICompatibleModel implements ChatModel {
   /**
    * Creates the backend after asking the server for its models (`GET /models`): checks that it answers and
    * accepts the key, and reads the context size when the server reports one (`max_model_len` from vLLM,
-   * `context_length` from `tanuki serve`, `meta.n_ctx_train` from llama-server) and none was configured.
+   * `context_length` from `tanuki serve`, `meta.n_ctx_train` from llama-server) and none was configured. With
+   * `loraAdapters`, also asks llama-server which adapters it loaded (see {@link loraFieldsFor}).
    *
    * @throws ModelError when the server cannot be reached within the timeout or refuses the key
    */
@@ -91,11 +102,17 @@ export class OpenAICompatibleModel implements ChatModel {
     } catch (error) {
       throw probe.toModelError(error, "GET /models");
     }
-    if (options.contextSize !== undefined) return probe;
+    const loraFields = options.loraAdapters
+      ? await loraFieldsFor(options.baseUrl, options.loraAdapters, {
+          apiKey: options.apiKey,
+          timeoutMs: probe.timeoutMs,
+        })
+      : undefined;
     const wanted = options.defaultModel;
     const entry = models.find((m) => m.id === wanted) ?? models[0];
-    const contextSize = entry ? servedContextSize(entry) : undefined;
-    return contextSize ? new OpenAICompatibleModel({ ...options, contextSize }) : probe;
+    const contextSize = options.contextSize ?? (entry ? servedContextSize(entry) : undefined);
+    if (contextSize === options.contextSize && loraFields === undefined) return probe;
+    return new OpenAICompatibleModel({ ...options, contextSize, ...(loraFields ? { loraFields } : {}) });
   }
 
   /** The served model an agent's calls go to. */
@@ -159,6 +176,7 @@ export class OpenAICompatibleModel implements ChatModel {
           ...(call.maxTokens !== undefined ? { max_tokens: call.maxTokens } : {}),
           temperature: call.temperature ?? 0,
           ...(call.seed !== undefined ? { seed: call.seed } : {}),
+          ...(this.options.loraFields ? { lora: this.options.loraFields[call.agent] ?? [] } : {}),
           stream: true,
           stream_options: { include_usage: true },
         },
@@ -209,6 +227,7 @@ export class OpenAICompatibleModel implements ChatModel {
         firstTokenMs: firstTokenMs ?? null,
         finishReason,
         usageReported: usage !== undefined,
+        ...(this.options.loraFields ? { lora: this.options.loraFields[call.agent] ?? [] } : {}),
       },
     };
   }

@@ -15,11 +15,13 @@ export type StubAnswer = (request: StubRequest) => unknown;
 /**
  * A minimal OpenAI-compatible server on 127.0.0.1 for orchestration tests of the OpenAI-compatible backend:
  * `GET /v1/models` lists `models`, `POST /v1/chat/completions` records the request and streams (SSE) the JSON of
- * `answer(request)` in two chunks, then a usage chunk and `[DONE]`. Anything else is 404. No auth.
+ * `answer(request)` in two chunks, then a usage chunk and `[DONE]`. With `loraAdapters`, `GET /lora-adapters` lists
+ * them as llama.cpp's llama-server does (`[{ id, path, scale }]`). Anything else is 404. No auth.
  */
 export async function startOpenAIStub(
   answer: StubAnswer,
   models: string[] = ["stub-model"],
+  loraAdapters?: { id: number; path: string; scale: number }[],
 ): Promise<{ url: string; requests: StubRequest[]; close(): Promise<void> }> {
   const requests: StubRequest[] = [];
   const server = createServer(async (req, res) => {
@@ -28,6 +30,11 @@ export async function startOpenAIStub(
       res.end(
         JSON.stringify({ object: "list", data: models.map((id) => ({ id, object: "model", owned_by: "stub" })) }),
       );
+      return;
+    }
+    if (req.method === "GET" && req.url === "/lora-adapters" && loraAdapters) {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(loraAdapters));
       return;
     }
     if (req.method !== "POST" || req.url !== "/v1/chat/completions") {
