@@ -165,7 +165,7 @@ function verdictFields(
   patch: string,
   baseRun: ScoreOutcome | undefined,
 ): Pick<EvalResult, "resolved" | "status" | "harness" | "baseFails" | "error"> {
-  if (baseRun) {
+  if (baseRun && scored.status !== "error") {
     const baseFails = baseRun.verdict.failToPass.failed.length > 0;
     const valid = scored.resolved && baseFails;
     const why = !scored.resolved

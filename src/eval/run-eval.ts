@@ -77,16 +77,18 @@ export async function runEval(options: RunEvalOptions): Promise<EvalRun> {
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (!evaluation) return;
+      // Counted before the writes below, so tasks finishing together report distinct counts.
       fresh.set(instance.instance_id, evaluation.result);
-      await appendJsonLine(paths.results, evaluation.result);
-      await appendJsonLine(paths.predictions, toPrediction(evaluation.result, evaluation.patch));
       if (evaluation.result.resolved) resolved += 1;
       const doneHere = fresh.size;
+      const resolvedNow = resolved;
       const elapsed = now() - started;
+      await appendJsonLine(paths.results, evaluation.result);
+      await appendJsonLine(paths.predictions, toPrediction(evaluation.result, evaluation.patch));
       options.onProgress?.({
         done: kept.length + doneHere,
         total: options.instances.length,
-        resolved,
+        resolved: resolvedNow,
         etaMs: (elapsed / doneHere) * (todo.length - doneHere),
         last: evaluation.result,
       });

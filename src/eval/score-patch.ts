@@ -6,7 +6,7 @@ import type { InstanceEnvironment } from "./environments.js";
 import type { HarnessVerdict } from "./eval-result.js";
 import type { EvalInstance } from "./instance.js";
 import { patchedPaths, withoutPaths } from "./patch-files.js";
-import { listedTestPassed, parseTestCases, type TestCaseResult } from "./test-cases.js";
+import { listedTestPassed, parseTestCases, resultsForListed, type TestCaseResult } from "./test-cases.js";
 import { planTests, RESULTS_DIR, type TestPlan } from "./test-plan.js";
 
 /** Ports the scoring run needs: work copies at the base commit and sandboxes with no network. */
@@ -105,13 +105,20 @@ export async function scorePatch(request: ScoreRequest, deps: ScoreDeps): Promis
     });
     const failToPass = judge(instance.FAIL_TO_PASS);
     const passToPass = judge(instance.PASS_TO_PASS);
-    const listed = instance.FAIL_TO_PASS.length + instance.PASS_TO_PASS.length;
-    const resolved = listed > 0 && failToPass.failed.length === 0 && passToPass.failed.length === 0;
+    const listed = [...instance.FAIL_TO_PASS, ...instance.PASS_TO_PASS];
+    const resolved = listed.length > 0 && failToPass.failed.length === 0 && passToPass.failed.length === 0;
+    // Not one listed test in the results: the tests did not run (missing tool or dependency, collection error),
+    // which says nothing about the patch.
+    const ran = listed.some((name) => resultsForListed(name, run.cases).length > 0);
+    const error = ran
+      ? undefined
+      : `none of the listed tests ran (exit ${run.exitCode}, ${run.cases.length} results): the environment may lack the tests' tools or dependencies; see score.log`;
     return {
-      status: resolved ? "resolved" : "unresolved",
+      status: resolved ? "resolved" : error ? "error" : "unresolved",
       resolved,
       cases: run.cases,
       log: run.log,
+      ...(error ? { error } : {}),
       verdict: verdict({
         patchApplied: true,
         testPatchApplied: true,
@@ -187,7 +194,7 @@ async function runPlan(request: ScoreRequest, deps: ScoreDeps, dir: string, plan
     return {
       exitCode: Number(code),
       ...(testMs !== undefined ? { testMs } : {}),
-      cases: parseTestCases(plan.format, results),
+      cases: parseTestCases(plan.format, results, plan.flavor),
       log: `$ ${plan.command}\n${tail}`,
     };
   } finally {

@@ -41,7 +41,10 @@ export interface EvalSummary {
   };
   byRepo: Record<string, GroupStats>;
   byLanguage: Record<string, GroupStats>;
-  /** `--gold` runs: tasks whose gold patch resolves and whose base fails (valid) and the others. */
+  /**
+   * `--gold` runs: tasks whose gold patch resolves and whose base fails (valid), and those where either check
+   * failed (invalid). Tasks whose tests could not run at all count as `error` in `statuses`, in neither list.
+   */
   gold?: { valid: number; invalid: string[] };
 }
 
@@ -90,7 +93,7 @@ export function summarize(results: readonly EvalResult[]): EvalSummary {
       ? {
           gold: {
             valid: goldRuns.filter((r) => r.resolved && r.baseFails !== false).length,
-            invalid: goldRuns.filter((r) => !r.resolved || r.baseFails === false).map((r) => r.instance_id),
+            invalid: goldRuns.filter((r) => r.status === "invalid").map((r) => r.instance_id),
           },
         }
       : {}),

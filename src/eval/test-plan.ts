@@ -1,3 +1,5 @@
+import { quote } from "shell-quote";
+import type { JUnitFlavor } from "../testing/junit-xml.js";
 import type { EvalInstance } from "./instance.js";
 import { filesAfterPatch } from "./patch-files.js";
 import type { ResultFormat } from "./test-cases.js";
@@ -10,6 +12,8 @@ export interface TestPlan {
   /** Shell command run in the repository's root inside the container. */
   command: string;
   format: ResultFormat;
+  /** How the runner names JUnit test cases (`generic` when unknown). */
+  flavor?: JUnitFlavor;
   /** Result file the runner writes (under {@link RESULTS_DIR}); absent = the results are the command's output. */
   resultFile?: string;
 }
@@ -40,9 +44,9 @@ export function instanceLanguage(instance: EvalInstance): string {
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "unknown";
 }
 
-/** POSIX single-quoting for one shell word. */
+/** One shell word, quoted for `sh` (shell-quote). */
 export function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
+  return quote([word]);
 }
 
 /**
@@ -64,12 +68,6 @@ export function planTests(instance: EvalInstance, packageJson?: Record<string, u
   const quoted = files.map(shellQuote).join(" ");
   const language = instanceLanguage(instance);
   switch (language) {
-    case "python":
-      return {
-        command: `python3 -m pytest -rA -p no:cacheprovider --junitxml=${junit} ${quoted}`.trim(),
-        format: "junit",
-        resultFile: junit,
-      };
     case "javascript":
     case "typescript":
       return planJavaScript(quoted, junit, packageJson);
@@ -80,9 +78,11 @@ export function planTests(instance: EvalInstance, packageJson?: Record<string, u
     case "rust":
       return { command: "cargo test --no-fail-fast", format: "libtest" };
     default:
+      // Python, and the runner to try when the language is unknown (SWE-bench's own default).
       return {
         command: `python3 -m pytest -rA -p no:cacheprovider --junitxml=${junit} ${quoted}`.trim(),
         format: "junit",
+        flavor: "pytest",
         resultFile: junit,
       };
   }
@@ -106,6 +106,7 @@ function planJavaScript(quoted: string, junit: string, packageJson?: Record<stri
     return {
       command: `npx vitest run --reporter=junit --outputFile=${junit} ${quoted}`,
       format: "junit",
+      flavor: "vitest",
       resultFile: junit,
     };
   }
@@ -113,6 +114,7 @@ function planJavaScript(quoted: string, junit: string, packageJson?: Record<stri
     return {
       command: `npx mocha --reporter xunit --reporter-option output=${junit} ${quoted}`,
       format: "junit",
+      flavor: "mocha",
       resultFile: junit,
     };
   }
@@ -123,6 +125,7 @@ function planJavaScript(quoted: string, junit: string, packageJson?: Record<stri
   return {
     command: `node --test --test-reporter=junit --test-reporter-destination=${junit} ${quoted}`,
     format: "junit",
+    flavor: "node",
     resultFile: junit,
   };
 }

@@ -32,7 +32,8 @@ describe("summarize", () => {
   it("lists invalid tasks of a gold run", () => {
     const s = summarize([
       resultFor("good", true, { model_name_or_path: "gold", baseFails: true }),
-      resultFor("passes-on-base", true, { model_name_or_path: "gold", baseFails: false }),
+      resultFor("passes-on-base", true, { model_name_or_path: "gold", baseFails: false, status: "invalid" }),
+      resultFor("no-go-toolchain", false, { model_name_or_path: "gold", status: "error" }),
       resultFor("wrong-gold", false, { model_name_or_path: "gold", status: "invalid" }),
     ]);
     expect(s.gold).toEqual({ valid: 1, invalid: ["passes-on-base", "wrong-gold"] });
