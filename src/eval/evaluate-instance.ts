@@ -103,7 +103,8 @@ export async function evaluateInstance(
         context.score,
       );
     const scored = await score(patch);
-    const baseRun = source.kind === "gold" ? await score("") : undefined;
+    // --gold also scores the base commit (a valid task fails there), unless the tests could not run at all.
+    const baseRun = source.kind === "gold" && scored.status !== "error" ? await score("") : undefined;
     await writeFile(join(context.taskDir, "score.log"), scoreLog(scored, baseRun));
     return {
       patch,
@@ -165,7 +166,7 @@ function verdictFields(
   patch: string,
   baseRun: ScoreOutcome | undefined,
 ): Pick<EvalResult, "resolved" | "status" | "harness" | "baseFails" | "error"> {
-  if (baseRun && scored.status !== "error") {
+  if (baseRun) {
     const baseFails = baseRun.verdict.failToPass.failed.length > 0;
     const valid = scored.resolved && baseFails;
     const why = !scored.resolved
