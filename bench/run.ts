@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark and writes one JSON file per benchmark under bench/results/
  * (plus `all.json`). Speed and memory targets live here, never in timed tests.
  *
- * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, webhooks, text, context, serve). Benchmarks whose
+ * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, webhooks, text, context, serve, eval). Benchmarks whose
  * dependency is missing (no Docker engine, no TANUKI_TEST_MODEL) are recorded as skipped with the reason.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -31,6 +31,12 @@ const benches: Record<string, Bench> = {
   text: async () => (await import("./text-bench.js")).benchText(),
   context: async () => (await import("./context-bench.js")).benchContext(),
   serve: async () => (await import("./serve-bench.js")).benchServe({ modelPath }),
+  eval: async () =>
+    (await import("./eval-bench.js")).benchEval({
+      image,
+      reposDir: process.env.TANUKI_EVAL_REPOS,
+      languages: process.env.TANUKI_EVAL_LANGUAGES?.split(","),
+    }),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith("-"));
