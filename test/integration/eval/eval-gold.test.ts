@@ -119,4 +119,29 @@ describeDocker("tanuki eval scoring on fixture repositories (Python + JavaScript
     });
     expect(third.ran).toBe(1);
   });
+
+  it("Ctrl-C keeps the finished tasks, writes the summary, and the next run finishes the rest", async () => {
+    const outDir = join(root, "interrupted");
+    const controller = new AbortController();
+    const instances = tasks.map((t) => t.instance);
+    const cut = await runEval({
+      ...env.options,
+      workers: 1,
+      instances,
+      outDir,
+      source: { kind: "gold" },
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+    expect(cut.interrupted).toBe(true);
+    expect(cut.ran).toBe(1);
+    expect((await readResults(join(outDir, "results.jsonl"))).map((r) => r.instance_id)).toEqual([
+      instances[0]?.instance_id,
+    ]);
+    expect(JSON.parse(await readFile(join(outDir, "summary.json"), "utf8"))).toMatchObject({ total: 1, resolved: 1 });
+
+    const rest = await runEval({ ...env.options, instances, outDir, source: { kind: "gold" } });
+    expect(rest).toMatchObject({ ran: 2, interrupted: false });
+    expect(rest.summary).toMatchObject({ total: 3, resolved: 3 });
+  });
 });
