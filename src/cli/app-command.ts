@@ -2,6 +2,7 @@ import { join, resolve } from "node:path";
 import { startTanukiApp } from "../app/main.js";
 import { createJobRunner } from "../compose/create-job-runner.js";
 import { readCliEnv } from "../config/cli-env.js";
+import { EnvironmentConfig, environmentFromProcessEnv } from "../config/environment-config.js";
 import { defaultRunConfig } from "../config/run-config.js";
 
 /**
@@ -16,6 +17,7 @@ export async function runAppCommand(env: NodeJS.ProcessEnv, signal: AbortSignal)
   const engineEnv = readCliEnv(env);
   const runConfig = defaultRunConfig();
   if (engineEnv.TANUKI_SANDBOX_IMAGE) runConfig.sandbox.image = engineEnv.TANUKI_SANDBOX_IMAGE;
+  runConfig.environment = EnvironmentConfig.parse(environmentFromProcessEnv(env));
   await startTanukiApp({
     env,
     runConfig,

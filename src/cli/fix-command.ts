@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
 import { createLocalEngine, type LocalEngine } from "../compose/create-local-engine.js";
 import { readCliEnv } from "../config/cli-env.js";
+import { environmentFromProcessEnv } from "../config/environment-config.js";
 import { UsageError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
@@ -41,7 +42,10 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   const repoPath = resolve(context.cwd, repoArg);
   if (!existsSync(repoPath)) throw new UsageError(`Repository not found: ${repoPath}`);
   const issue = await readIssueArgument(flags.issue, context.cwd);
-  const config = runConfigFromFlags(flags, { sandboxImage: env.TANUKI_SANDBOX_IMAGE });
+  const config = runConfigFromFlags(flags, {
+    sandboxImage: env.TANUKI_SANDBOX_IMAGE,
+    environment: environmentFromProcessEnv(context.env),
+  });
   const threads = threadsFromFlag(flags.threads) ?? env.TANUKI_THREADS;
   const outDir = flags.out ? resolve(context.cwd, flags.out) : defaultOutDir(context.cwd, new Date());
   await mkdir(outDir, { recursive: true });

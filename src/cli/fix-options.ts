@@ -14,6 +14,15 @@ export interface FixFlags {
   plans?: string;
   testCommand?: string;
   setupCommand?: string;
+  /** Comma-separated hosts the install may reach besides the registries. */
+  allowHost?: string;
+  npmRegistry?: string;
+  pipIndexUrl?: string;
+  caBundle?: string;
+  /** Minutes. */
+  setupTimeout?: string;
+  /** `--no-env-cache` sets false. */
+  envCache?: boolean;
   image?: string;
   allowWorkflows?: boolean;
   threads?: string;
@@ -32,7 +41,10 @@ function intFlag(name: string, value: string | undefined, scale = 1): number | u
  * Build the validated RunConfig from flags (`--time-budget` is in minutes, `--token-budget` in tokens).
  * @throws ConfigError naming the flag when a value is out of range
  */
-export function runConfigFromFlags(flags: FixFlags, env: { sandboxImage?: string }): RunConfig {
+export function runConfigFromFlags(
+  flags: FixFlags,
+  env: { sandboxImage?: string; environment?: Record<string, unknown> },
+): RunConfig {
   const budgets = {
     maxAttempts: intFlag("max-attempts", flags.maxAttempts),
     wallClockMs: intFlag("time-budget", flags.timeBudget, 60_000),
@@ -45,6 +57,22 @@ export function runConfigFromFlags(flags: FixFlags, env: { sandboxImage?: string
     paths: { allowWorkflows: flags.allowWorkflows ?? false },
     testCommand: flags.testCommand,
     setupCommand: flags.setupCommand,
+    environment: {
+      ...env.environment,
+      ...(flags.allowHost
+        ? {
+            allowHosts: flags.allowHost
+              .split(",")
+              .map((h) => h.trim())
+              .filter(Boolean),
+          }
+        : {}),
+      ...(flags.npmRegistry ? { npmRegistry: flags.npmRegistry } : {}),
+      ...(flags.pipIndexUrl ? { pipIndexUrl: flags.pipIndexUrl } : {}),
+      ...(flags.caBundle ? { caBundle: flags.caBundle } : {}),
+      ...(flags.setupTimeout ? { timeoutMs: intFlag("setup-timeout", flags.setupTimeout, 60_000) } : {}),
+      ...(flags.envCache === false ? { cache: { enabled: false } } : {}),
+    },
   };
   const parsed = RunConfig.safeParse(candidate);
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { isTanukiError } from "../core/errors.js";
 import { type AdaptersFlags, runAdaptersCommand } from "./adapters-command.js";
 import { runAppCommand } from "./app-command.js";
 import { type DoctorFlags, runDoctorCommand } from "./doctor-command.js";
+import { type EnvPruneFlags, runEnvListCommand, runEnvPruneCommand } from "./env-command.js";
 import { registerEvalCommand } from "./eval-command.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
@@ -46,7 +47,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--token-budget <tokens>", "model token budget for the run (default 400000)")
     .option("--plans <k>", "candidate plans the planner proposes (default 3)")
     .option("--test-command <cmd>", "override the detected test command (runs in the sandbox)")
-    .option("--setup-command <cmd>", "command run once in the sandbox before testing")
+    .option("--setup-command <cmd>", "install command of the environment phase (replaces detection; registries only)")
+    .option("--allow-host <hosts>", "comma-separated hosts the install may reach besides the package registries")
+    .option("--npm-registry <url>", "npm registry mirror for the install (default: $TANUKI_NPM_REGISTRY)")
+    .option("--pip-index-url <url>", "Python package index mirror for the install (default: $TANUKI_PIP_INDEX_URL)")
+    .option(
+      "--ca-bundle <path|none>",
+      "CA bundle trusted by the install (default: $NODE_EXTRA_CA_CERTS, $SSL_CERT_FILE or the system's)",
+    )
+    .option("--setup-timeout <minutes>", "time limit of the install (default 20)")
+    .option("--no-env-cache", "install from scratch instead of reusing a cached environment")
     .option("--image <name>", "sandbox image (default: $TANUKI_SANDBOX_IMAGE or tanuki-sandbox:latest)")
     .option("--threads <n>", "generation threads (default: chosen from the CPUs available)")
     .option("--branch <name>", "result branch name (must start with tanuki/)")
@@ -131,6 +141,24 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   registerEvalCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
+
+  const envCommand = program
+    .command("env")
+    .description("Cached repository environments (images built by the environment phase)");
+  envCommand
+    .command("list")
+    .description("List cached environments, most recently used first")
+    .action(async () => {
+      exitCode = await runEnvListCommand({ stdout: process.stdout });
+    });
+  envCommand
+    .command("prune")
+    .description("Remove the least recently used cached environments until the rest fit the size budget")
+    .option("--max-bytes <bytes>", "size budget to keep (default 20 GiB)")
+    .option("--all", "remove every cached environment")
+    .action(async (flags: EnvPruneFlags) => {
+      exitCode = await runEnvPruneCommand(flags, { stdout: process.stdout });
+    });
 
   program
     .command("doctor")

@@ -7,6 +7,7 @@ import { DEFAULT_MODEL_DIR } from "../config/cli-env.js";
 import { type ModelConfig, readModelConfig } from "../config/model-config.js";
 import { TreeSitterExplorer } from "../context/tree-sitter-explorer.js";
 import type { RunEventListener } from "../core/events.js";
+import { DockerEnvironmentProvider } from "../environment/docker-environment-provider.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { LlamaCppModel } from "../llm/llama-cpp-model.js";
 import { OpenAICompatibleModel } from "../llm/openai-compatible-model.js";
@@ -44,6 +45,8 @@ export interface Engine {
   model: ChatModel;
   explorer: TreeSitterExplorer;
   sandboxes: DockerSandboxProvider;
+  /** The environment phase: installs through the egress proxy, cached environment images. */
+  environments: DockerEnvironmentProvider;
   workspaces: GitWorkspaceProvider;
   workRoot: string;
   /**
@@ -144,6 +147,7 @@ function defaultModelConfig(): ModelConfig {
 export function assembleEngine(model: ChatModel, options: { workRoot?: string } = {}): Engine {
   const explorer = new TreeSitterExplorer();
   const sandboxes = new DockerSandboxProvider();
+  const environments = new DockerEnvironmentProvider({ sandboxes, docker: sandboxes.docker });
   const workspaces = new GitWorkspaceProvider();
   const workRoot = options.workRoot ?? join(tmpdir(), "tanuki-work");
   let disposed = false;
@@ -151,12 +155,22 @@ export function assembleEngine(model: ChatModel, options: { workRoot?: string } 
     model,
     explorer,
     sandboxes,
+    environments,
     workspaces,
     workRoot,
     depsFor(job) {
       const trace = new JsonlTraceSink(job.tracePath);
       return {
-        deps: { model: job.model ?? model, sandboxes, workspaces, explorer, trace, onEvent: job.onEvent, workRoot },
+        deps: {
+          model: job.model ?? model,
+          sandboxes,
+          environments,
+          workspaces,
+          explorer,
+          trace,
+          onEvent: job.onEvent,
+          workRoot,
+        },
         closeTrace: () => trace.close(),
       };
     },

@@ -34,15 +34,36 @@ export async function runProjectTests(
     const facts = await engine.explorer.explore(workspace.dir, { signal, files: await workspace.listFiles() });
     const command = config.testCommand ?? facts.testCommand;
     if (!command) return undefined;
+    const prepared = await engine.environments.prepare({
+      workspaceDir: workspace.dir,
+      repo: { files: await workspace.listFiles(), read: (path) => workspace.readFile(path).catch(() => undefined) },
+      config: config.environment,
+      ...(config.setupCommand ? { setupCommand: config.setupCommand } : {}),
+      sandboxImage: config.sandbox.image,
+      limits: config.sandbox.limits,
+      cacheScope: repoDir,
+      labels: { [REVIEW_JOB_LABEL]: sha },
+      signal,
+    });
+    if (!prepared.ok) {
+      const env = prepared.report;
+      return {
+        command: env.command ?? command,
+        exitCode: env.exitCode ?? 1,
+        durationMs: env.durationMs,
+        timedOut: env.problem === "timeout",
+        outputTail: `The environment could not be built: ${env.message ?? ""}\n${env.logTail}`,
+      };
+    }
     const sandbox = await engine.sandboxes.create({
       workspaceDir: workspace.dir,
-      image: config.sandbox.image,
+      image: prepared.environment.image,
+      env: prepared.environment.env,
       limits: config.sandbox.limits,
       labels: { [REVIEW_JOB_LABEL]: sha },
       signal,
     });
     try {
-      if (config.setupCommand) await sandbox.exec({ command: config.setupCommand, env: SANDBOX_ENV, signal });
       return toTestReport(command, await sandbox.exec({ command, env: SANDBOX_ENV, signal }));
     } finally {
       await sandbox.dispose();

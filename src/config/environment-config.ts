@@ -94,9 +94,12 @@ export type EnvironmentConfig = z.infer<typeof EnvironmentConfig>;
  */
 export function environmentFromProcessEnv(env: NodeJS.ProcessEnv): Partial<z.input<typeof EnvironmentConfig>> {
   const get = (...names: string[]) => names.map((name) => env[name]?.trim()).find((value) => value);
+  // curl and most tools accept `host:port` without a scheme; the proxy settings here want a URL.
+  const withScheme = (value: string | undefined) =>
+    value === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`;
   const upstream = {
-    http: get("HTTP_PROXY", "http_proxy"),
-    https: get("HTTPS_PROXY", "https_proxy"),
+    http: withScheme(get("HTTP_PROXY", "http_proxy")),
+    https: withScheme(get("HTTPS_PROXY", "https_proxy")),
     noProxy: get("NO_PROXY", "no_proxy"),
   };
   const defined = <T extends object>(o: T) =>

@@ -1,5 +1,6 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
+import { AllowedHost, type EnvironmentConfig } from "./environment-config.js";
 import { Budgets, PathPolicyConfig, RunConfig, SandboxLimitsConfig } from "./run-config.js";
 
 /** Repository permission levels, lowest first (GitHub's collaborator roles). */
@@ -78,8 +79,26 @@ export const RepoConfig = z
       .prefault({}),
     /** Path policy for edits. */
     paths: PathPolicyConfig.prefault({}),
-    /** Command run once in the sandbox before the first test run (e.g. `npm ci`). */
-    setupCommand: z.string().min(1).optional(),
+    /**
+     * Install command of the environment phase (e.g. `pip install -e .[test]`), replacing detection. It runs before
+     * the first test run with network access to package registries only. `setupCommand` is the older name.
+     */
+    setup: z.string().min(1).max(4_000).optional(),
+    setupCommand: z.string().min(1).max(4_000).optional(),
+    /** The environment phase as the repository may shape it (see docs/environment.md). */
+    environment: z
+      .object({
+        /** Further hosts its install may reach (e.g. `services.gradle.org`); private addresses stay refused. */
+        allowHosts: z.array(AllowedHost).max(20).default([]),
+        /** Its own image (when the operator allows repository images). */
+        image: z.string().min(1).max(300).optional(),
+        /** Its own Dockerfile, repository-relative (when the operator allows repository images). */
+        dockerfile: z.string().min(1).max(300).optional(),
+        /** Time limit of the install, ms (capped by the operator's). */
+        timeoutMs: z.number().int().min(10_000).optional(),
+      })
+      .strict()
+      .prefault({}),
     /** Test command, overriding detection. */
     testCommand: z.string().min(1).optional(),
     /** Sandbox limits (each capped by the operator's). */
@@ -184,6 +203,22 @@ export function toRunConfig(repo: RepoConfig, operator: RunConfig): RunConfig {
     },
     paths: repo.paths,
     testCommand: repo.testCommand ?? operator.testCommand,
-    setupCommand: repo.setupCommand ?? operator.setupCommand,
+    setupCommand: repo.setup ?? repo.setupCommand ?? operator.setupCommand,
+    environment: environmentFor(repo.environment, operator.environment),
   });
+}
+
+/**
+ * The repository's environment wishes on top of the operator's: extra allowed hosts are added (private addresses
+ * stay refused whatever they resolve to), its image or Dockerfile is used only when the operator allows repository
+ * images, its time limit can only be shorter.
+ */
+function environmentFor(repo: RepoConfig["environment"], operator: EnvironmentConfig): EnvironmentConfig {
+  const ownImage = operator.allowRepoImages ? { image: repo.image, dockerfile: repo.dockerfile } : {};
+  return {
+    ...operator,
+    allowHosts: [...new Set([...operator.allowHosts, ...repo.allowHosts])],
+    ...Object.fromEntries(Object.entries(ownImage).filter(([, value]) => value !== undefined)),
+    timeoutMs: repo.timeoutMs === undefined ? operator.timeoutMs : Math.min(repo.timeoutMs, operator.timeoutMs),
+  };
 }

@@ -9,6 +9,11 @@ export interface Task {
   kind: "fix";
   /** Absolute path of the user's git repository. Never modified except for adding the result branch. */
   repoPath: string;
+  /**
+   * The repository's name where it has one (`owner/name` on GitHub): environments are cached per repository, and
+   * a path (a job's fresh clone) would never be the same twice. Default: `repoPath`.
+   */
+  repository?: string;
   /** Commit the work starts from (full SHA). Resolved from HEAD when the entry point does not pin one. */
   baseSha?: string;
   /** The issue being fixed, already sanitized. */

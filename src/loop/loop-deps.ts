@@ -2,6 +2,7 @@ import type { RosterEntry } from "../agents/roster.js";
 import type { Explorer } from "../context/repo-facts.js";
 import type { RunEventListener } from "../core/events.js";
 import type { TraceSink } from "../core/trace.js";
+import type { EnvironmentProvider } from "../environment/environment.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import type { SandboxProvider } from "../sandbox/sandbox.js";
 import type { WorkspaceProvider } from "../workspace/workspace.js";
@@ -13,6 +14,11 @@ import type { WorkspaceProvider } from "../workspace/workspace.js";
 export interface LoopDeps {
   model: ChatModel;
   sandboxes: SandboxProvider;
+  /**
+   * Builds the repository's environment (install with registry-only network, cached) before the base test run.
+   * Absent: the sandbox image is used as it is and nothing is installed (tests with a fake sandbox).
+   */
+  environments?: EnvironmentProvider;
   workspaces: WorkspaceProvider;
   explorer: Explorer;
   trace: TraceSink;

@@ -8,6 +8,7 @@ import type { LoopDeps } from "./loop-deps.js";
 import { decideOutcome, type LoopStop, reportedFindings } from "./outcome.js";
 import { aggregatePhase } from "./phases/aggregate.js";
 import { attemptsPhase } from "./phases/attempts.js";
+import { environmentPhase } from "./phases/environment.js";
 import { explorePhase, openWorkspacePhase } from "./phases/explore.js";
 import { intakePhase } from "./phases/intake.js";
 import { readOriginals } from "./phases/originals.js";
@@ -58,12 +59,14 @@ function assembleResult(ctx: RunContext, state: RunState, stop: LoopStop): RunRe
     filesChanged: state.filesChanged,
     usage: ctx.usageReport(),
     timings: ctx.timingsReport(),
+    ...(state.environmentReport ? { environment: state.environmentReport } : {}),
     ...(stop.kind === "error" ? { error: errorInfo(stop.error) } : {}),
   };
 }
 
 /**
- * Runs the whole loop for one task: intake → explore (+ tests on the base) → plan → attempts (code → test → review
+ * Runs the whole loop for one task: intake → explore → environment (install, registry-only network) → tests on the
+ * base → plan → attempts (code → test → review
  * → rca, with retries from the best snapshot) → aggregate → publish.
  *
  * Expected outcomes are values (`fixed`, `not-fixed`, `budget-exhausted`, `cancelled`); a crash gives `error` with
@@ -88,7 +91,9 @@ export async function runFix(task: Task, config: RunConfig, deps: LoopDeps, sign
       state.baseManifests = explored.baseManifests;
       if (explored.testCommand) state.testCommand = explored.testCommand;
       if (explored.npmTestScript) state.npmTestScript = explored.npmTestScript;
-      const unrunnable = state.testCommand ? await checkBaseTests(ctx, state, state.testCommand) : undefined;
+      const unrunnable =
+        (await ctx.phase("environment", undefined, () => environmentPhase(ctx, state))) ??
+        (state.testCommand ? await checkBaseTests(ctx, state, state.testCommand) : undefined);
       if (unrunnable) {
         stop = unrunnable;
       } else {

@@ -1,11 +1,13 @@
 import type { FileText, IssueText } from "../agents/shared/prompt-parts.js";
 import type { RepoFacts } from "../context/repo-facts.js";
+import type { EnvironmentReport } from "../core/environment-report.js";
 import type { RootCauseAnalysis } from "../core/finding.js";
 import type { PlanDecision } from "../core/plan.js";
 import type { BaseHealth } from "../core/proof.js";
 import type { AttemptResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import type { TestReport } from "../core/test-report.js";
+import type { PreparedEnvironment } from "../environment/environment.js";
 import type { Sandbox } from "../sandbox/sandbox.js";
 import type { Workspace } from "../workspace/workspace.js";
 import { BestSnapshotKeeper } from "./score.js";
@@ -25,6 +27,10 @@ export interface AttemptRecord {
 export interface RunState {
   workspace?: Workspace;
   sandbox?: Sandbox;
+  /** Image and environment variables of every command after the environment phase. */
+  environment?: PreparedEnvironment;
+  /** What the environment phase did (reported in the RunResult). */
+  environmentReport?: EnvironmentReport;
   facts?: RepoFacts;
   /** Test command in use (configured, else detected); undefined when none is known. */
   testCommand?: string;

@@ -113,7 +113,13 @@ export async function fixAndPublish(ctx: AppContext, args: JobArgs, input: FixAn
   const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.sha);
   const result = await ctx.runner.fix({
     repoDir,
-    task: { ...input.task, kind: "fix", repoPath: repoDir, baseSha: input.sha },
+    task: {
+      ...input.task,
+      kind: "fix",
+      repoPath: repoDir,
+      repository: `${input.target.owner}/${input.target.repo}`,
+      baseSha: input.sha,
+    },
     config: toRunConfig(input.config, ctx.settings.runConfig),
     models: input.config.models,
     onEvent: args.reporter.onEvent,

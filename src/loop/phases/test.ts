@@ -42,21 +42,23 @@ export async function execInSandbox(ctx: RunContext, sandbox: Sandbox, command: 
 }
 
 /**
- * Creates the job's sandbox (once) with the work copy mounted and runs `config.setupCommand` in it, once.
- * A failing setup command is logged, not fatal: the test runs then show what is missing.
+ * Creates the job's sandbox (once) with the work copy mounted, in the environment phase's image and with its
+ * environment variables (venv on PATH, offline toolchains), else the configured sandbox image. No network.
  *
  * @throws SandboxError when the container cannot be created (missing image: code `sandbox-image`)
  */
 export async function ensureSandbox(ctx: RunContext, state: RunState): Promise<Sandbox> {
   if (state.sandbox) return state.sandbox;
   const workspace = requireWorkspace(state);
+  const image = state.environment?.image ?? ctx.config.sandbox.image;
   const sandbox = await ctx.tool(
     "sandbox.exec",
-    { op: "create", image: ctx.config.sandbox.image },
+    { op: "create", image },
     () =>
       ctx.deps.sandboxes.create({
         workspaceDir: workspace.dir,
-        image: ctx.config.sandbox.image,
+        image,
+        ...(state.environment ? { env: state.environment.env } : {}),
         limits: ctx.config.sandbox.limits,
         labels: { [JOB_LABEL]: ctx.task.id },
         signal: ctx.signal,
@@ -64,12 +66,6 @@ export async function ensureSandbox(ctx: RunContext, state: RunState): Promise<S
     (created) => ({ output: { id: created.id } }),
   );
   state.sandbox = sandbox;
-  if (ctx.config.setupCommand) {
-    const setup = await execInSandbox(ctx, sandbox, ctx.config.setupCommand);
-    if (setup.exitCode !== 0) {
-      ctx.emit({ type: "log", level: "warn", message: `setup command exited with ${setup.exitCode}` });
-    }
-  }
   return sandbox;
 }
 
