@@ -2,13 +2,14 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { ProbotOctokit } from "probot";
-import type { AppContext } from "../app/app-context.js";
-import { FileJobStore } from "../app/file-job-store.js";
-import { JobQueue } from "../app/job-queue.js";
-import type { JobRunner } from "../app/job-runner.js";
 import type { RunConfig } from "../config/run-config.js";
+import { gitRemoteOverCli } from "../github/git-remote-cli.js";
 import { OctokitGitHub } from "../github/octokit-github.js";
+import type { JobRunner } from "../jobs/job-runner.js";
+import type { JobsContext } from "../jobs/jobs-context.js";
+import { JobQueue } from "../jobs/queue/job-queue.js";
 import { systemScheduler } from "../jobs/scheduler.js";
+import { FileJobStore } from "../jobs/store/file-job-store.js";
 import type { JobRecorder } from "./job-recorder.js";
 
 /** What the Action's context is built from. */
@@ -34,12 +35,12 @@ export interface ActionContextOptions {
  */
 export async function createActionContext(
   options: ActionContextOptions,
-): Promise<{ ctx: AppContext; store: FileJobStore }> {
+): Promise<{ ctx: JobsContext; store: FileJobStore }> {
   const dataDir = join(options.workDir, "state");
   await mkdir(dataDir, { recursive: true });
   const store = await FileJobStore.open(dataDir);
   const ports = new Map<string, ReturnType<JobRecorder["wrapGitHub"]>>();
-  const ctx: AppContext = {
+  const ctx: JobsContext = {
     runner: options.recorder.wrapRunner(options.runner),
     store,
     queue: new JobQueue(1),
@@ -51,7 +52,8 @@ export async function createActionContext(
       configPath: options.configPath,
       ...(options.remoteUrl ? { remoteUrl: options.remoteUrl } : {}),
     },
-    log: options.log as AppContext["log"],
+    log: options.log,
+    git: gitRemoteOverCli,
     github: async (_installationId, owner, repo) => {
       const key = `${owner}/${repo}`;
       let port = ports.get(key);

@@ -1,7 +1,7 @@
-import type { JobRunner, ReviewJobResult } from "../app/job-runner.js";
 import type { RootCauseAnalysis } from "../core/finding.js";
 import type { RunResult } from "../core/run-result.js";
 import type { GitHubPort } from "../github/github-port.js";
+import type { JobRunner, ReviewJobResult } from "../jobs/job-runner.js";
 
 /** A JobRunner that can be released. */
 export type DisposableJobRunner = JobRunner & { dispose(): Promise<void> };

@@ -1,25 +1,32 @@
-import type { AppContext } from "../app/app-context.js";
+import { createEventHandler, type EmitterWebhookEvent, emitterEventNames } from "@octokit/webhooks";
+import { type RunnerInfo, runDispatchedJob } from "../jobs/dispatch/run-dispatched-job.js";
+import { handleCommentCommand } from "../jobs/intake/comment-command.js";
 import {
   checkRunInputsOf,
   commentCommandInputOf,
-  type EventPayload,
   issueLabelInputOf,
+  PULL_REQUEST_REVIEW_EVENTS,
   pullRequestInputOf,
-  type ReviewAction,
   workflowRunInputsOf,
-} from "../app/event-inputs.js";
-import { handleCommentCommand } from "../app/intake/comment-command.js";
-import { handleFailingCheck } from "../app/intake/failing-check.js";
-import { type IntakeResult, ignored } from "../app/intake/intake-result.js";
-import { handleIssueLabel } from "../app/intake/issue-label.js";
-import { handlePullRequest } from "../app/intake/pull-request.js";
-import { type RunnerInfo, runDispatchedJob } from "./dispatched-job.js";
+} from "../jobs/intake/event-inputs.js";
+import { handleFailingCheck } from "../jobs/intake/failing-check.js";
+import { type IntakeResult, ignored } from "../jobs/intake/intake-result.js";
+import { handleIssueLabel } from "../jobs/intake/issue-label.js";
+import { handlePullRequest } from "../jobs/intake/pull-request.js";
+import type { JobsContext } from "../jobs/jobs-context.js";
 
-const REVIEW_ACTIONS: readonly string[] = ["opened", "reopened", "ready_for_review", "synchronize"];
+/** The event of one Action run: `GITHUB_EVENT_NAME` and the parsed `GITHUB_EVENT_PATH`. */
+export interface ActionEvent {
+  name: string;
+  payload: unknown;
+  /** Identifies the run in logs (the workflow run id); the Action's events carry no delivery id. */
+  id: string;
+}
 
 /**
- * Do what the GitHub App does for one event, through the App's own intakes (same permission gate, status comment,
- * check run, pull request, review and root-cause comment):
+ * Do what the GitHub App does for one event, through the same jobs layer (same permission gate, status comment,
+ * check run, pull request, review and root-cause comment). Events are dispatched by `@octokit/webhooks`'
+ * `on(...)`, typed per event and action as in the App:
  *
  * | event | action | does |
  * |---|---|---|
@@ -30,56 +37,56 @@ const REVIEW_ACTIONS: readonly string[] = ["opened", "reopened", "ready_for_revi
  * | `check_run` | completed (failure, timed_out) | analysis of the failed check |
  * | `workflow_dispatch` | — | a job the App dispatched, or one started by hand (see docs/action.md) |
  *
- * @returns one result per intake run (several for a workflow run with several failed jobs)
- * @throws GitHubError when GitHub finally fails; ConfigError for invalid `workflow_dispatch` inputs
+ * @returns one result per intake run (several for a workflow run with several failed jobs); one `ignored` result
+ *   when no handler applies
+ * @throws GitHubError when GitHub finally fails; ConfigError for invalid `workflow_dispatch` inputs (the handler's
+ *   own error, not the emitter's AggregateError)
  */
-export async function routeEvent(
-  ctx: AppContext,
-  eventName: string,
-  payload: Record<string, unknown>,
-  runner: RunnerInfo,
-): Promise<IntakeResult[]> {
-  const action = typeof payload.action === "string" ? payload.action : undefined;
-  switch (eventName) {
-    case "issue_comment": {
-      if (action !== "created") return [ignored(`issue_comment ${action ?? ""} (only new comments count)`)];
-      const input = commentCommandInputOf(payload as EventPayload<"issue_comment.created">);
-      return [input ? await handleCommentCommand(ctx, input) : ignored("no /tanuki command, or written by a bot")];
-    }
-    case "issues": {
-      if (action !== "labeled") return [ignored(`issues ${action ?? ""}`)];
-      const input = issueLabelInputOf(payload as EventPayload<"issues.labeled">);
-      return [input ? await handleIssueLabel(ctx, input) : ignored("label added by a bot or on a pull request")];
-    }
-    case "pull_request":
-    case "pull_request_target": {
-      if (!action || !REVIEW_ACTIONS.includes(action)) return [ignored(`pull_request ${action ?? ""}`)];
-      const input = pullRequestInputOf(payload as EventPayload<`pull_request.${ReviewAction}`>);
-      return [input ? await handlePullRequest(ctx, input) : ignored("closed pull request, or a bot's")];
-    }
-    case "workflow_run": {
-      if (action !== "completed") return [ignored(`workflow_run ${action ?? ""}`)];
-      const inputs = await workflowRunInputsOf(ctx, payload as EventPayload<"workflow_run.completed">);
-      return inputs.length > 0
-        ? await sequential(inputs.map((input) => () => handleFailingCheck(ctx, input)))
-        : [ignored("not a failed workflow run on a pull request")];
-    }
-    case "check_run": {
-      if (action !== "completed") return [ignored(`check_run ${action ?? ""}`)];
-      const inputs = checkRunInputsOf(payload as EventPayload<"check_run.completed">);
-      return inputs.length > 0
-        ? await sequential(inputs.map((input) => () => handleFailingCheck(ctx, input)))
-        : [ignored("not a failed check on a pull request")];
-    }
-    case "workflow_dispatch":
-      return [await runDispatchedJob(ctx, payload as EventPayload<"workflow_dispatch">, runner)];
-    default:
-      return [ignored(`Tanuki does not handle ${eventName} events`)];
+export async function routeEvent(ctx: JobsContext, event: ActionEvent, runner: RunnerInfo): Promise<IntakeResult[]> {
+  // `pull_request_target` (workflows that run for forks' pull requests) carries `pull_request`'s payload.
+  const name = event.name === "pull_request_target" ? "pull_request" : event.name;
+  if (!isEventName(name)) return [ignored(`Tanuki does not handle ${event.name} events`)];
+  const results: IntakeResult[] = [];
+  const handler = createEventHandler({});
+  handler.on("issue_comment.created", async ({ payload }) => {
+    const input = commentCommandInputOf(payload);
+    results.push(input ? await handleCommentCommand(ctx, input) : ignored("no /tanuki command, or written by a bot"));
+  });
+  handler.on("issues.labeled", async ({ payload }) => {
+    const input = issueLabelInputOf(payload);
+    results.push(input ? await handleIssueLabel(ctx, input) : ignored("label added by a bot or on a pull request"));
+  });
+  handler.on([...PULL_REQUEST_REVIEW_EVENTS], async ({ payload }) => {
+    const input = pullRequestInputOf(payload);
+    results.push(input ? await handlePullRequest(ctx, input) : ignored("closed pull request, or a bot's"));
+  });
+  handler.on("workflow_run.completed", async ({ payload }) => {
+    const inputs = await workflowRunInputsOf(ctx, payload);
+    if (inputs.length === 0) results.push(ignored("not a failed workflow run on a pull request"));
+    for (const input of inputs) results.push(await handleFailingCheck(ctx, input));
+  });
+  handler.on("check_run.completed", async ({ payload }) => {
+    const inputs = checkRunInputsOf(payload);
+    if (inputs.length === 0) results.push(ignored("not a failed check on a pull request"));
+    for (const input of inputs) results.push(await handleFailingCheck(ctx, input));
+  });
+  handler.on("workflow_dispatch", async ({ payload }) => {
+    results.push(await runDispatchedJob(ctx, payload, runner));
+  });
+  try {
+    await handler.receive({ id: event.id, name, payload: event.payload } as EmitterWebhookEvent);
+  } catch (err) {
+    // The emitter wraps a handler's error in an AggregateError; callers get the handler's own (typed) error.
+    const inner = err instanceof AggregateError ? err.errors[0] : err;
+    throw inner ?? err;
   }
+  if (results.length > 0) return results;
+  const action = (event.payload as { action?: unknown } | null)?.action;
+  return [ignored(`${event.name}${typeof action === "string" ? ` ${action}` : ""}: nothing to do for it`)];
 }
 
-async function sequential<T>(steps: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = [];
-  for (const step of steps) out.push(await step());
-  return out;
+const EVENT_NAMES: ReadonlySet<string> = new Set(emitterEventNames);
+
+function isEventName(name: string): name is EmitterWebhookEvent["name"] {
+  return EVENT_NAMES.has(name) && !name.includes(".");
 }

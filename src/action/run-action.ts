@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Logger } from "pino";
 import { ProbotOctokit } from "probot";
-import type { IntakeResult } from "../app/intake/intake-result.js";
-import type { JobRecord } from "../app/job-store.js";
-import { writeRunOutputs } from "../cli/write-outputs.js";
 import type { ActionEnv } from "../config/action-env.js";
 import { defaultRunConfig, RunConfig } from "../config/run-config.js";
 import { isTanukiError } from "../core/errors.js";
+import type { IntakeResult } from "../jobs/intake/intake-result.js";
+import type { JobRecord } from "../jobs/store/job-store.js";
+import { writeRunOutputs } from "../report/run-outputs.js";
 import { createActionContext } from "./action-context.js";
 import { createActionLog } from "./action-log.js";
 import { type DisposableJobRunner, JobRecorder, lazyJobRunner } from "./job-recorder.js";
@@ -86,7 +86,11 @@ export async function runAction(options: RunActionOptions): Promise<ActionReport
       ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
       : undefined;
     log.info({ event: env.GITHUB_EVENT_NAME, action: payload.action }, "tanuki: handling the event");
-    results = await routeEvent(ctx, env.GITHUB_EVENT_NAME, payload, { name: env.RUNNER_NAME, runUrl });
+    results = await routeEvent(
+      ctx,
+      { name: env.GITHUB_EVENT_NAME, payload, id: env.GITHUB_RUN_ID ?? "local" },
+      { name: env.RUNNER_NAME, runUrl },
+    );
     await Promise.all(results.map((r) => (r.kind === "started" ? r.done : undefined)));
   } catch (err) {
     crash = isTanukiError(err) ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`;

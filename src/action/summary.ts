@@ -1,7 +1,7 @@
-import type { IntakeResult } from "../app/intake/intake-result.js";
-import type { JobRecord } from "../app/job-store.js";
 import { PHASES } from "../core/run-result.js";
 import { formatDuration } from "../github/status-comment.js";
+import type { IntakeResult } from "../jobs/intake/intake-result.js";
+import type { JobRecord } from "../jobs/store/job-store.js";
 import type { JobRecorder } from "./job-recorder.js";
 
 /** What the Action reports at the end (outputs, job summary, exit code). */

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
-import type { AppContext } from "./app-context.js";
-import { onDispatchedRunCompleted } from "./dispatch/watch-dispatched.js";
+import { onDispatchedRunCompleted } from "../jobs/dispatch/watch-dispatched.js";
+import { handleCommentCommand } from "../jobs/intake/comment-command.js";
 import {
   checkRunInputsOf,
   commentCommandInputOf,
@@ -9,13 +9,13 @@ import {
   pullRequestInputOf,
   type ReviewAction,
   workflowRunInputsOf,
-} from "./event-inputs.js";
-import { handleCommentCommand } from "./intake/comment-command.js";
-import { handleFailingCheck } from "./intake/failing-check.js";
-import { handleIssueLabel } from "./intake/issue-label.js";
-import { handlePullRequest } from "./intake/pull-request.js";
+} from "../jobs/intake/event-inputs.js";
+import { handleFailingCheck } from "../jobs/intake/failing-check.js";
+import { handleIssueLabel } from "../jobs/intake/issue-label.js";
+import { handlePullRequest } from "../jobs/intake/pull-request.js";
+import type { JobsContext } from "../jobs/jobs-context.js";
 
-export { targetOf } from "./event-inputs.js";
+export { targetOf } from "../jobs/intake/event-inputs.js";
 
 /** Start intake work without holding the webhook's HTTP response (tracked so `idle()` can wait for it). */
 export type Background = (what: string, work: () => Promise<unknown>) => void;
@@ -27,7 +27,7 @@ export type Delivery<E extends Context["name"]> = Pick<Context<E>, "id" | "paylo
  * `issue_comment.created` (edited comments are not subscribed to, so they never re-trigger): parse the command,
  * drop bots and redeliveries, then handle it in the background.
  */
-export async function onIssueComment(ctx: AppContext, bg: Background, context: Delivery<"issue_comment.created">) {
+export async function onIssueComment(ctx: JobsContext, bg: Background, context: Delivery<"issue_comment.created">) {
   const input = commentCommandInputOf(context.payload);
   if (!input) return;
   if (!(await ctx.store.claimOnce("delivery", context.id))) return;
@@ -35,7 +35,7 @@ export async function onIssueComment(ctx: AppContext, bg: Background, context: D
 }
 
 /** `issues.labeled` by a human: the configured label starts a fix. */
-export async function onIssueLabeled(ctx: AppContext, bg: Background, context: Delivery<"issues.labeled">) {
+export async function onIssueLabeled(ctx: JobsContext, bg: Background, context: Delivery<"issues.labeled">) {
   const input = issueLabelInputOf(context.payload);
   if (!input) return;
   if (!(await ctx.store.claimOnce("delivery", context.id))) return;
@@ -44,7 +44,7 @@ export async function onIssueLabeled(ctx: AppContext, bg: Background, context: D
 
 /** `pull_request` opened / reopened / ready_for_review / synchronize by a human: automatic review. */
 export async function onPullRequest(
-  ctx: AppContext,
+  ctx: JobsContext,
   bg: Background,
   context: Delivery<`pull_request.${ReviewAction}`>,
 ) {
@@ -55,7 +55,7 @@ export async function onPullRequest(
 }
 
 /** `check_run.completed` with a failing conclusion on a pull request (not Tanuki's own check run). */
-export async function onCheckRun(ctx: AppContext, bg: Background, context: Delivery<"check_run.completed">) {
+export async function onCheckRun(ctx: JobsContext, bg: Background, context: Delivery<"check_run.completed">) {
   const inputs = checkRunInputsOf(context.payload);
   if (inputs.length === 0) return;
   if (!(await ctx.store.claimOnce("delivery", context.id))) return;
@@ -66,7 +66,7 @@ export async function onCheckRun(ctx: AppContext, bg: Background, context: Deliv
  * `workflow_run.completed`: in dispatch mode, the end of a run Tanuki dispatched is checked against its job (a
  * runner that died is reported); otherwise a failed run on a pull request has each failed job analysed.
  */
-export async function onWorkflowRun(ctx: AppContext, bg: Background, context: Delivery<"workflow_run.completed">) {
+export async function onWorkflowRun(ctx: JobsContext, bg: Background, context: Delivery<"workflow_run.completed">) {
   const { payload } = context;
   const dispatched = ctx.dispatcher !== undefined && payload.workflow_run.event === "workflow_dispatch";
   if (!dispatched && !isFailedPullRequestRun(payload)) return;

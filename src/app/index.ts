@@ -1,9 +1,15 @@
 import type { ApplicationFunction, ApplicationFunctionOptions, Probot } from "probot";
+import { gitRemoteOverCli } from "../github/git-remote-cli.js";
 import { OctokitGitHub } from "../github/octokit-github.js";
+import { createJobDispatcher } from "../jobs/dispatch/job-dispatcher.js";
+import { checkDispatchedJobs } from "../jobs/dispatch/watch-dispatched.js";
+import { PULL_REQUEST_REVIEW_EVENTS } from "../jobs/intake/event-inputs.js";
+import type { JobRunner } from "../jobs/job-runner.js";
+import type { JobsContext, JobsSettings } from "../jobs/jobs-context.js";
+import { recoverInterrupted } from "../jobs/lifecycle/recover-interrupted.js";
+import { JobQueue } from "../jobs/queue/job-queue.js";
 import { every, type ScheduledCall, type Scheduler, systemScheduler } from "../jobs/scheduler.js";
-import type { AppContext, AppSettings } from "./app-context.js";
-import { createJobDispatcher } from "./dispatch/job-dispatcher.js";
-import { checkDispatchedJobs } from "./dispatch/watch-dispatched.js";
+import type { JobStore } from "../jobs/store/job-store.js";
 import {
   type Background,
   onCheckRun,
@@ -13,15 +19,11 @@ import {
   onWorkflowRun,
 } from "./handlers.js";
 import { healthHandler } from "./health.js";
-import { JobQueue } from "./job-queue.js";
-import type { JobRunner } from "./job-runner.js";
-import type { JobStore } from "./job-store.js";
-import { recoverInterrupted } from "./recover-interrupted.js";
 
+export type { JobRunner } from "../jobs/job-runner.js";
+export type { JobsSettings } from "../jobs/jobs-context.js";
 export type { Scheduler } from "../jobs/scheduler.js";
-export type { AppSettings } from "./app-context.js";
-export type { JobRunner } from "./job-runner.js";
-export type { JobStore } from "./job-store.js";
+export type { JobStore } from "../jobs/store/job-store.js";
 
 /** What the app is built from. Tests pass a scripted runner and a store in a temporary folder. */
 export interface TanukiAppDeps {
@@ -31,7 +33,7 @@ export interface TanukiAppDeps {
   store: JobStore;
   /** Wall clock and timers (dispatch watchdog, status throttling, deadlines). Default {@link systemScheduler}. */
   scheduler?: Scheduler;
-  settings: AppSettings & {
+  settings: JobsSettings & {
     /** Jobs running at once (GPU slots). Default 1. */
     concurrency?: number;
   };
@@ -63,11 +65,13 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
   let recovery: Promise<string[]> = Promise.resolve([]);
   let watchdog: ScheduledCall | undefined;
   const scheduler = deps.scheduler ?? systemScheduler;
-  const dispatcher = deps.settings.dispatch ? createJobDispatcher(deps.settings.dispatch, scheduler) : undefined;
+  const dispatcher = deps.settings.dispatch
+    ? createJobDispatcher(deps.settings.dispatch, { store: deps.store, clock: scheduler })
+    : undefined;
 
   const appFn = (app: Probot, options?: Partial<ApplicationFunctionOptions>) => {
     const log = app.log.child({ name: "tanuki" });
-    const ctx: AppContext = {
+    const ctx: JobsContext = {
       runner: deps.runner,
       store: deps.store,
       queue,
@@ -75,6 +79,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
       settings: deps.settings,
       log,
       ...(dispatcher ? { dispatcher } : {}),
+      git: gitRemoteOverCli,
       github: async (installationId, owner, repo) => new OctokitGitHub(await app.auth(installationId), owner, repo),
     };
     const bg: Background = (what, work) => {
@@ -93,10 +98,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
     });
     app.on("issue_comment.created", (context) => onIssueComment(ctx, bg, context));
     app.on("issues.labeled", (context) => onIssueLabeled(ctx, bg, context));
-    app.on(
-      ["pull_request.opened", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.synchronize"],
-      (context) => onPullRequest(ctx, bg, context),
-    );
+    app.on([...PULL_REQUEST_REVIEW_EVENTS], (context) => onPullRequest(ctx, bg, context));
     app.on("check_run.completed", (context) => onCheckRun(ctx, bg, context));
     app.on("workflow_run.completed", (context) => onWorkflowRun(ctx, bg, context));
     options?.addHandler?.(healthHandler(() => ({ running: queue.size(), mode: dispatcher ? "actions" : "inline" })));

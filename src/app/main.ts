@@ -2,10 +2,10 @@ import { resolve } from "node:path";
 import { run } from "probot";
 import { type AppEnv, readAppEnv } from "../config/app-env.js";
 import { defaultRunConfig, type RunConfig } from "../config/run-config.js";
-import { dispatchOnlyRunner, dispatchSettingsOf } from "./dispatch/index.js";
-import { FileJobStore } from "./file-job-store.js";
+import { dispatchOnlyRunner, dispatchSettingsOf } from "../jobs/dispatch/index.js";
+import type { JobRunner } from "../jobs/job-runner.js";
+import { FileJobStore } from "../jobs/store/file-job-store.js";
 import { tanukiApp } from "./index.js";
-import type { JobRunner } from "./job-runner.js";
 
 /** Builds the engine for the app; supplied by the composition root (`src/compose`). */
 export type CreateJobRunner = (env: AppEnv) => JobRunner | Promise<JobRunner>;

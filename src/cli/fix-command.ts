@@ -10,11 +10,11 @@ import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { describeTestCounts } from "../core/test-report.js";
 import { runFix } from "../loop/run-fix.js";
+import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { defaultOutDir, type FixFlags, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
 import { oneLine, ProgressRenderer } from "./progress.js";
 import { readIssueArgument } from "./read-issue.js";
-import { runOutputPaths, writeRunOutputs } from "./write-outputs.js";
 
 /** What `tanuki fix` needs from its process: injected so tests can run it in-process. */
 export interface FixCommandContext {

@@ -8,7 +8,7 @@ import type {
   JobRunner,
   ReviewJobInput,
   ReviewJobResult,
-} from "../app/job-runner.js";
+} from "../jobs/job-runner.js";
 import type { RunEventListener } from "../core/events.js";
 import type { RootCauseAnalysis } from "../core/finding.js";
 import type { RunResult } from "../core/run-result.js";

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
-import type { DispatchSettings } from "../../src/app/dispatch/job-dispatcher.js";
-import { FileJobStore } from "../../src/app/file-job-store.js";
 import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
+import type { DispatchSettings } from "../../src/jobs/dispatch/dispatch-settings.js";
 import type { Scheduler } from "../../src/jobs/scheduler.js";
+import { FileJobStore } from "../../src/jobs/store/file-job-store.js";
 import { ScriptedJobRunner } from "./app-scripted-runner.js";
 import { ManualScheduler } from "./manual-scheduler.js";
 

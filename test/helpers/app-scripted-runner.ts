@@ -1,5 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { RootCauseAnalysis } from "../../src/core/finding.js";
+import type { RunResult } from "../../src/core/run-result.js";
 import type {
   AnalyzeFailureInput,
   FixFailureInput,
@@ -7,9 +9,7 @@ import type {
   JobRunner,
   ReviewJobInput,
   ReviewJobResult,
-} from "../../src/app/job-runner.js";
-import type { RootCauseAnalysis } from "../../src/core/finding.js";
-import type { RunResult } from "../../src/core/run-result.js";
+} from "../../src/jobs/job-runner.js";
 import { git } from "./app-git.js";
 
 type Calls = {

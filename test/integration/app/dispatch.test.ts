@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DispatchSettings } from "../../../src/app/dispatch/job-dispatcher.js";
+import type { DispatchSettings } from "../../../src/jobs/dispatch/dispatch-settings.js";
 import { webhookExamples } from "../../fixtures/index.js";
 import { type AppFixture, bodyText, startAppFixture } from "../../helpers/app-fixture.js";
 import type { GitHubMock } from "../../helpers/app-github-mock.js";

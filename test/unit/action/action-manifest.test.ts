@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DISPATCH_INPUT_NAMES } from "../../../src/app/dispatch/dispatch-inputs.js";
 import { ACTION_INPUT_NAMES } from "../../../src/config/action-env.js";
+import { DISPATCH_INPUT_NAMES } from "../../../src/jobs/dispatch/dispatch-inputs.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const yaml = (path: string) => parse(readFileSync(resolve(ROOT, path), "utf8"));

@@ -5,9 +5,9 @@ import pino from "pino";
 import type { Probot } from "probot";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { FileJobStore } from "../../../src/app/file-job-store.js";
 import { tanukiApp } from "../../../src/app/index.js";
 import { defaultRunConfig } from "../../../src/config/run-config.js";
+import { FileJobStore } from "../../../src/jobs/store/file-job-store.js";
 import { ScriptedJobRunner } from "../../helpers/app-scripted-runner.js";
 
 describe("app.yml", () => {

@@ -1,0 +1,104 @@
+import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
+import type { RootCauseAnalysis } from "../../core/finding.js";
+import type { FailedCheck } from "../../github/github-port.js";
+import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
+import { cloneForJob } from "./clone-for-job.js";
+import { failingLogTail } from "./failing-log.js";
+import { publishFix, slugify } from "./publish-fix.js";
+
+/** A failing check on a pull request, as the webhook describes it. */
+export interface FailingCheckInput {
+  target: RepoTarget;
+  pr: { number: number; headSha: string; headRef: string; sameRepo: boolean };
+  check: FailedCheck;
+  config: RepoConfig;
+}
+
+/** Whether the failing-check job also tries a fix, and how it publishes it. */
+export function failingCheckMode(input: FailingCheckInput, fixAttemptsSoFar: number): "comment" | "push" | "follow-up" {
+  const own = input.pr.sameRepo && input.pr.headRef.startsWith("tanuki/");
+  if (fixAttemptsSoFar >= input.config.failingChecks.maxFixAttempts) return "comment";
+  if (own) return "push";
+  return input.config.failingChecks.policy === "fix" && input.pr.sameRepo ? "follow-up" : "comment";
+}
+
+/**
+ * The failing-check job: fetch the failing log, run root-cause analysis and post it as a comment; on Tanuki's own
+ * `tanuki/*` branches push a fix commit (bounded attempts per branch); elsewhere, with policy `fix`, open a
+ * follow-up pull request into the pull request's branch.
+ */
+export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
+  return async (args: JobArgs): Promise<JobOutcome> => {
+    const { signal, reporter, github } = args;
+    const log = await failingLogTail(github, input.check);
+    const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
+    const config = toRunConfig(input.config, ctx.settings.runConfig);
+    reporter.update({ phase: "rca" });
+    const rca = await ctx.runner.analyzeFailure({
+      repoDir,
+      log,
+      checkName: input.check.name,
+      config,
+      models: input.config.models,
+      signal,
+    });
+    const comment = await github.createComment(input.pr.number, renderRca(input.check.name, input.pr.headSha, rca));
+    const counter = `fix-attempts:${input.target.owner}/${input.target.repo}:${input.pr.headRef}`;
+    const mode = failingCheckMode(input, await ctx.store.increment(counter, 0));
+    if (mode === "comment") {
+      return {
+        state: "succeeded",
+        details: [`Root-cause analysis posted: ${rca.rootCause}`],
+        check: { conclusion: "neutral" },
+      };
+    }
+    await ctx.store.increment(counter);
+    const branch = mode === "push" ? input.pr.headRef : `tanuki/pr-${input.pr.number}-fix-${slugify(input.check.name)}`;
+    const result = await ctx.runner.fixFailure({
+      repoDir,
+      task: {
+        id: `${input.target.owner}/${input.target.repo}#${input.pr.number}-check`,
+        kind: "fix",
+        repoPath: repoDir,
+        baseSha: input.pr.headSha,
+        issue: { title: `Failing check: ${input.check.name}`, body: `${rca.symptom}\n\nRoot cause: ${rca.rootCause}` },
+        instructions: rca.nextAttemptAdvice,
+        branchName: mode === "push" ? `tanuki/work-${slugify(input.check.name)}` : branch,
+      },
+      log,
+      checkName: input.check.name,
+      rca,
+      config,
+      models: input.config.models,
+      onEvent: reporter.onEvent,
+      signal,
+    });
+    const outcome = await publishFix({
+      github,
+      git: ctx.git,
+      result,
+      repoDir,
+      remoteUrl: remote.url,
+      destination:
+        mode === "push" ? { kind: "push", branch } : { kind: "pull-request", branch, base: input.pr.headRef },
+      signal,
+    });
+    await github.updateComment(
+      comment.id,
+      `${renderRca(input.check.name, input.pr.headSha, rca)}\n\n**Fix:** ${outcome.details.join("\n\n")}`,
+    );
+    return outcome;
+  };
+}
+
+/** Markdown of the root-cause analysis comment. */
+export function renderRca(checkName: string, sha: string, rca: RootCauseAnalysis): string {
+  return [
+    `### 🦝 Tanuki: why \`${checkName.replace(/`/g, "'")}\` failed on ${sha.slice(0, 7)}`,
+    `**Symptom:** ${rca.symptom}`,
+    rca.whys.map((why, i) => `${i + 1}. Why? ${why}`).join("\n"),
+    `**Root cause:** ${rca.rootCause}`,
+    `**Suggested fix:** ${rca.nextAttemptAdvice}`,
+  ].join("\n\n");
+}
