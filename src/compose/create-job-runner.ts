@@ -1,6 +1,10 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { AGENT_IDS, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry, RCA_TASK, runAgent } from "../agents/index.js";
+import type { RunEventListener } from "../core/events.js";
+import type { RootCauseAnalysis } from "../core/finding.js";
+import type { RunResult } from "../core/run-result.js";
+import type { Task } from "../core/task.js";
 import type {
   AnalyzeFailureInput,
   FixFailureInput,
@@ -9,10 +13,6 @@ import type {
   ReviewJobInput,
   ReviewJobResult,
 } from "../jobs/job-runner.js";
-import type { RunEventListener } from "../core/events.js";
-import type { RootCauseAnalysis } from "../core/finding.js";
-import type { RunResult } from "../core/run-result.js";
-import type { Task } from "../core/task.js";
 import { chooseAgentModels } from "../llm/agent-model-choice.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { runFix } from "../loop/run-fix.js";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { explainFailure } from "../../../src/app/jobs/publish-fix.js";
 import { EXIT_ENVIRONMENT, EXIT_FIXED, EXIT_NOT_FIXED, exitCodeFor } from "../../../src/cli/exit-codes.js";
 import { formatSummary } from "../../../src/cli/fix-command.js";
 import { ProgressRenderer } from "../../../src/cli/progress.js";
 import type { EnvironmentReport } from "../../../src/core/environment-report.js";
 import type { RunResult } from "../../../src/core/run-result.js";
 import { renderStatusComment } from "../../../src/github/status-comment.js";
+import { explainFailure } from "../../../src/jobs/kinds/publish-fix.js";
 import { renderPullRequestBody } from "../../../src/loop/pr-body.js";
 
 const failed: EnvironmentReport = {
