@@ -14,11 +14,11 @@ import { localRepos, remoteRepos } from "../eval/repo-source.js";
 import { evalPaths, readPredictions } from "../eval/results-files.js";
 import { type EvalProgress, runEval } from "../eval/run-eval.js";
 import { createScoringDeps } from "../eval/scoring-deps.js";
+import { writeRunOutputs } from "../report/run-outputs.js";
 import { runEvalCompare } from "./eval-compare-command.js";
 import { EXIT_NOT_FIXED } from "./exit-codes.js";
 import { defaultOutDir, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
 import { formatElapsed } from "./progress.js";
-import { writeRunOutputs } from "./write-outputs.js";
 
 /** Flags of `tanuki eval`, as commander hands them over. */
 export interface EvalFlags {
