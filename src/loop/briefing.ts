@@ -6,6 +6,7 @@ import { buildBriefing } from "../context/briefing.js";
 import { type FocusFile, renderFocusedFiles } from "../context/file-focus.js";
 import { type FocusHints, hintsFromText, mergeHints } from "../context/focus-hints.js";
 import { selectRelevantFiles } from "../context/relevant-files.js";
+import { isTanukiError } from "../core/errors.js";
 import type { ChatMessage } from "../llm/chat-model.js";
 import type { RunContext } from "./run-context.js";
 import { type RunState, requireWorkspace } from "./run-state.js";
@@ -35,12 +36,29 @@ export function agentPromptBudget(ctx: RunContext, entry: RosterEntry): PromptBu
   );
 }
 
-/** Current content of `paths` in the work copy (missing files are skipped). */
-export async function readFiles(state: RunState, paths: readonly string[]): Promise<FileText[]> {
+/**
+ * Current content of `paths` in the work copy. Missing files are skipped, and so are paths the workspace refuses
+ * (outside the repository, `.git/`, not a regular file): paths come from models (plans, `read` requests), so a bad
+ * one must not end the run.
+ *
+ * @param onRefused  told each refused path and why (the caller notes it for the agent)
+ */
+export async function readFiles(
+  state: RunState,
+  paths: readonly string[],
+  onRefused?: (path: string, reason: string) => void,
+): Promise<FileText[]> {
   const workspace = requireWorkspace(state);
   const files: FileText[] = [];
   for (const path of paths) {
-    const content = await workspace.readFile(path);
+    let content: string | undefined;
+    try {
+      content = await workspace.readFile(path);
+    } catch (error) {
+      if (!isTanukiError(error, "path-policy")) throw error;
+      onRefused?.(path, error.message);
+      continue;
+    }
     if (content !== undefined) files.push({ path, content });
   }
   return files;

@@ -78,7 +78,9 @@ export async function codePhase(
     let repairs = 0;
     for (let call = 0; call < MAX_CALLS_PER_STEP; call += 1) {
       const paths = [...new Set([...step.files, ...reads.map((read) => read.path)])];
-      const files = await withSymbols(ctx, state, await readFiles(state, paths));
+      const refused: string[] = [];
+      const read = await readFiles(state, paths, (path, reason) => refused.push(`${path}: not shown: ${reason}`));
+      const files = await withSymbols(ctx, state, read);
       const hints = mergeHints(readHints(reads), runHints(ctx, state, [step.intent, ...advice]));
       const base = {
         issue: issueText(ctx.task),
@@ -86,7 +88,7 @@ export async function codePhase(
         step,
         rcas: state.rcas,
         openFindings,
-        editProblems: stepProblems,
+        editProblems: [...stepProblems, ...refused],
         applied: [...applied],
       };
       const parts = await fitAgentPrompt(

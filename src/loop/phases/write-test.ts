@@ -33,7 +33,7 @@ async function readable(
   written: ReadonlySet<string>,
 ): Promise<FileText[]> {
   const tests = [...requests.map((request) => request.path), ...written].filter((path) => isTestFile(path));
-  const current = await readFiles(state, [...new Set(tests)]);
+  const current = await readFiles(state, [...new Set(tests)], () => {});
   const replaced = new Set(current.map((file) => file.path));
   return [...current, ...state.originals.filter((file) => !replaced.has(file.path))];
 }

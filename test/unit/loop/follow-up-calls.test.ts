@@ -88,4 +88,34 @@ describe("larger work split across calls", () => {
     expect(result.attempts[0]?.editProblems).toEqual([]);
     expect(result.attempts[0]?.diff.match(/^\+ {4}return x - \d+$/gm)).toHaveLength(FUNCTIONS);
   });
+
+  it("a read request for a path outside the repository or in .git is refused and said so, never a crash", async () => {
+    const { model, script } = createPatchModel(patch(), {
+      readBase: (path) => (path === "mod.py" ? base : undefined),
+      contextSize: 8_192,
+    });
+    const perfect = script.CoderOutput as (call: never, index: number) => unknown;
+    script.CoderOutput = (call: never, index: number) =>
+      index === 0
+        ? {
+            explanation: "Look around first.",
+            edits: [],
+            read: [
+              { path: "../outside.txt", startLine: 1, endLine: 5 },
+              { path: ".git/config", startLine: 1, endLine: 5 },
+            ],
+            more: false,
+          }
+        : perfect(call, index - 1);
+    const h = createHarness({}, { workRoot });
+    const task = { id: "bad-read", kind: "fix" as const, repoPath: repo, issue: { title: "f0", body: "subtract" } };
+    const config = RunConfig.parse({ budgets: { maxAttempts: 1 }, planCandidates: 1, testCommand: "true" });
+    const result = await runFix(task, config, { ...h.deps, model, roster: undefined, briefingTokens: undefined });
+
+    expect(result.error).toBeUndefined();
+    const second = model.callsFor("tanuki-coder")[1];
+    const text = second?.messages.at(-1)?.content ?? "";
+    expect(text).toContain("../outside.txt: not shown");
+    expect(text).toContain(".git/config: not shown");
+  });
 });
