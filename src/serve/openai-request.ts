@@ -117,7 +117,9 @@ export function findUnsupported(body: Record<string, unknown>): FieldProblem | u
 }
 
 /** Validation outcome: the request, or one line per problem. */
-export type ParsedRequest = { ok: true; request: ChatCompletionRequest } | { ok: false; problems: string[] };
+export type ParsedRequest =
+  | { ok: true; request: ChatCompletionRequest }
+  | { ok: false; problems: string[] /** Path of the first invalid field (OpenAI's `param`). */; param: string };
 
 /** Validates a parsed JSON body. */
 export function parseChatCompletionRequest(body: unknown): ParsedRequest {
@@ -126,6 +128,7 @@ export function parseChatCompletionRequest(body: unknown): ParsedRequest {
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`),
+    param: parsed.error.issues[0]?.path.join(".") || "(body)",
   };
 }
 

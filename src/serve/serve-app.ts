@@ -111,7 +111,9 @@ export function createServeApp(options: ServeAppOptions): Hono {
 
   postJson("/v1/chat/completions", (c, json) => {
     const parsed = parseChatCompletionRequest(json);
-    if (!parsed.ok) return failure(c, invalid(400, "invalid_request", parsed.problems.join("; ")));
+    if (!parsed.ok) {
+      return failure(c, { ...invalid(400, "invalid_request", parsed.problems.join("; ")), param: parsed.param });
+    }
     const checked = checkCompletionRequest(json as Record<string, unknown>, parsed.request, agents, contextSize);
     if ("status" in checked) return failure(c, checked);
     return completionResponse(c, (sink) => runChatCompletion(checked, generator, sink, options.defaultMaxTokens));

@@ -112,7 +112,7 @@ describe("tanuki serve tool calls (wire format)", () => {
 
   it.each([
     ["an unknown field", { ...base, audio: { voice: "x" } }, "audio"],
-    ["n above 1", { ...base, n: 2 }, undefined],
+    ["n above 1", { ...base, n: 2 }, "n"],
     ["logprobs", { ...base, logprobs: true }, "logprobs"],
     [
       "an image part",
