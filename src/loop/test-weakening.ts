@@ -23,7 +23,7 @@ const ASSERTION =
   /\bassert\w*\b|\bexpect\s*\(|\bshould\b|\.toBe|\.toEqual|\bt\.(Error|Fatal)|\bself\.fail\b|pytest\.raises/;
 /** Markers that skip or expect failure. */
 const SKIP_MARKER =
-  /@pytest\.mark\.(skip|skipif|xfail)\b|\bpytest\.(skip|xfail)\s*\(|@unittest\.(skip|expectedFailure)|\b(it|test|describe)\.(skip|todo)\b|\bx(it|describe|test)\s*\(|\{\s*skip\s*:\s*true|\bt\.Skip\(|\bskip\(\s*\)/;
+  /\bpytest\.mark\.(skip|skipif|xfail)\b|\bpytestmark\s*=|allow_module_level\s*=\s*True|\bpytest\.(skip|xfail)\s*\(|@unittest\.(skip|expectedFailure)|\b(it|test|describe)\.(skip|todo)\b|\bx(it|describe|test)\s*\(|\{\s*skip\s*:\s*true|\bt\.Skip\(|\bskip\(\s*\)/;
 
 function count(lines: { text: string }[], pattern: RegExp): number {
   return lines.filter((line) => pattern.test(line.text)).length;

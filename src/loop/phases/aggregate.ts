@@ -68,6 +68,8 @@ export async function aggregatePhase(
     },
   );
   const blockingOpen = result.findings.some((finding) => finding.severity === "blocking" && !finding.resolved);
-  const passing = best.result.tests ? testsPassed(best.result.tests) : false;
+  // Draft unless the fix is proven (fail before, pass after, nothing regressed); without a proof, unless the tests pass.
+  const proof = best.result.proof;
+  const passing = proof ? proof.proven : best.result.tests ? testsPassed(best.result.tests) : false;
   return { title, body, draft: !passing || blockingOpen };
 }
