@@ -1,5 +1,6 @@
 import { PHASES } from "../core/run-result.js";
 import { formatDuration } from "../github/status-comment.js";
+import { inertInline, inertMarkdown } from "../intake/inert-markdown.js";
 import type { IntakeResult } from "../jobs/intake/intake-result.js";
 import type { JobRecord } from "../jobs/store/job-store.js";
 import type { JobRecorder } from "./job-recorder.js";
@@ -65,10 +66,12 @@ export function renderSummary(report: ActionReport, recorder: JobRecorder, timin
     lines.push(`Outcome: \`${run.outcome}\`. ${escapeLine(run.reason)}`, "");
   }
   const review = recorder.reviews.at(-1);
-  if (review) lines.push("### Review", "", review.summary, "", `${review.findings.length} finding(s).`, "");
+  if (review)
+    lines.push("### Review", "", inertMarkdown(review.summary), "", `${review.findings.length} finding(s).`, "");
   const rca = recorder.analyses.at(-1);
   if (rca) {
-    lines.push("### Root cause", "", `**Symptom:** ${rca.symptom}`, "", `**Root cause:** ${rca.rootCause}`, "");
+    lines.push("### Root cause", "", `**Symptom:** ${inertInline(rca.symptom)}`, "");
+    lines.push(`**Root cause:** ${inertInline(rca.rootCause)}`, "");
   }
   lines.push("### Timings", "", "| step | time |", "|---|---|");
   lines.push(`| Action (total) | ${formatDuration(timings.totalMs)} |`);

@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
 import type { Finding } from "../core/finding.js";
+import { longestBacktickRun } from "../core/markdown.js";
+import { inertInline, inertMarkdown } from "../intake/inert-markdown.js";
+import { codeSpan } from "../intake/inert-text.js";
 import type { ReviewComment } from "./github-port.js";
 
 /** Hidden marker at the end of every review Tanuki posts: the reviewed SHA and the findings' fingerprints. */
@@ -67,7 +70,9 @@ export function buildReview(input: BuildReviewInput): BuiltReview {
     if (input.lines.get(finding.file)?.has(finding.line)) {
       comments.push({ path: finding.file, line: finding.line, body: renderFindingComment(finding) });
     } else {
-      outside.push(`- \`${finding.file}:${finding.line}\` **${finding.severity}**: ${oneLine(finding.explanation)}`);
+      outside.push(
+        `- ${codeSpan(`${finding.file}:${finding.line}`)} **${finding.severity}**: ${inertInline(finding.explanation)}`,
+      );
     }
   }
   const counts = countBySeverity(input.findings.filter((f) => posted.includes(fingerprintFinding(f))));
@@ -75,12 +80,12 @@ export function buildReview(input: BuildReviewInput): BuiltReview {
     `### 🦝 Tanuki review of ${input.headSha.slice(0, 7)}`,
     posted.length === 0 ? "No new findings." : `New findings: ${counts}.`,
   ];
-  if (input.summary.trim())
+  const summary = inertMarkdown(input.summary.trim());
+  if (summary)
     parts.push(
-      input.summary
-        .trim()
+      summary
         .split("\n")
-        .map((l) => `> ${l}`)
+        .map((l) => (l ? `> ${l}` : ">"))
         .join("\n"),
     );
   if (outside.length > 0) parts.push(`Findings outside the changed lines:\n\n${outside.join("\n")}`);
@@ -90,11 +95,14 @@ export function buildReview(input: BuildReviewInput): BuiltReview {
   return { body: parts.join("\n\n"), comments, posted, duplicates };
 }
 
-/** Markdown of one inline comment: severity, explanation, and a suggestion block when there is one. */
+/**
+ * Markdown of one inline comment: severity, explanation (model text, rendered inert), and a suggestion block when
+ * there is one (code: shown verbatim, applied only when a person clicks "Commit suggestion").
+ */
 export function renderFindingComment(finding: Finding): string {
-  const text = `**${finding.severity}**: ${finding.explanation.trim()}`;
+  const text = `**${finding.severity}**: ${inertMarkdown(finding.explanation.trim())}`;
   if (finding.suggestion === undefined) return text;
-  const longest = Math.max(2, ...[...finding.suggestion.matchAll(/`+/g)].map((m) => m[0].length));
+  const longest = Math.max(2, longestBacktickRun(finding.suggestion));
   const fence = "`".repeat(longest + 1);
   const code = finding.suggestion.endsWith("\n") ? finding.suggestion : `${finding.suggestion}\n`;
   return `${text}\n\n${fence}suggestion\n${code}${fence}`;
@@ -128,8 +136,4 @@ export function countBySeverity(findings: Finding[]): string {
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
   return parts.length > 0 ? parts.join(", ") : "none";
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -1,6 +1,7 @@
 import { fencedCodeBlock } from "../core/markdown.js";
 import type { Phase } from "../core/run-result.js";
 import { describeTestCounts } from "../core/test-report.js";
+import { inertMarkdown } from "../intake/inert-markdown.js";
 
 /** Lifecycle of a job as the status comment shows it. */
 export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "rejected";
@@ -21,7 +22,15 @@ export interface JobView {
   /** Epoch ms when the job started running; elapsed time is shown from it. */
   startedAt?: number;
   checkRunUrl?: string;
-  /** Markdown paragraphs shown under the state line (the result, the failure explanation, config problems). */
+  /**
+   * The repository's web address, e.g. `https://github.com/owner/repo`: links under it stay links in `details`.
+   * Default: the repository part of `checkRunUrl`; without either, every link in `details` is shown as code.
+   */
+  repositoryUrl?: string;
+  /**
+   * Markdown paragraphs shown under the state line (the result, the failure explanation, config problems). They
+   * carry model-written text (reasons, root causes), so each is rendered inert (see `inertMarkdown`).
+   */
   details: string[];
 }
 
@@ -58,7 +67,8 @@ export function renderStatusComment(view: JobView, now: number): string {
   const lines = [`### 🦝 Tanuki: ${view.title}`, facts.join(" · ")];
   if (view.checkRunUrl) lines.push(`[Check run](${view.checkRunUrl})`);
   if (view.state === "running" && view.phase === "environment" && view.setup) lines.push(...setupLines(view.setup));
-  lines.push(...view.details);
+  const allowLinksUnder = view.repositoryUrl ?? repositoryUrlOf(view.checkRunUrl);
+  lines.push(...view.details.map((detail) => inertMarkdown(detail, { allowLinksUnder })));
   lines.push(statusMarker(view.jobId));
   return lines.join("\n\n");
 }
@@ -69,6 +79,18 @@ function setupLines(setup: { command: string; tail: string[] }): string[] {
   const lines = [`Installing dependencies: \`${command}\``];
   if (setup.tail.length > 0) lines.push(fencedCodeBlock(setup.tail.join("\n"), "text"));
   return lines;
+}
+
+/** `https://host/owner/repo/` from any web address of a repository's page (check run, pull request), or undefined. */
+export function repositoryUrlOf(pageUrl: string | undefined): string | undefined {
+  if (!pageUrl) return undefined;
+  try {
+    const url = new URL(pageUrl);
+    const [owner, repo] = url.pathname.split("/").filter(Boolean);
+    return owner && repo ? `${url.origin}/${owner}/${repo}/` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `1h 02m`, `3m 07s`, `12s`. */

@@ -1,6 +1,6 @@
 import type { Proof, ProofCase } from "../core/proof.js";
 import type { RunResult } from "../core/run-result.js";
-import { cell, inline } from "./markdown-cells.js";
+import { cell, codeCell, inline } from "./markdown-cells.js";
 
 /** Most proof rows shown in the PR body (the rest are counted). */
 export const PR_PROOF_ROWS = 30;
@@ -21,7 +21,7 @@ export function baseTestsLines(result: RunResult): string[] {
 }
 
 function row(testcase: ProofCase): string {
-  return `| \`${cell(testcase.id).replace(/`/g, "'")}\` | ${testcase.kind} | ${testcase.before} | ${testcase.after} | ${cell(testcase.verdict)} |`;
+  return `| ${codeCell(testcase.id)} | ${testcase.kind} | ${testcase.before} | ${testcase.after} | ${cell(testcase.verdict)} |`;
 }
 
 /**

@@ -3,8 +3,10 @@
  * rescans quadratic (long runs that almost match, openers that never close). Shared by the linear-time test in
  * this folder and by `npm run bench` (bench/text-bench.ts), which records the time of each case.
  */
+import { fencedCodeBlock } from "../../src/core/markdown.js";
 import { parseReviewMarker } from "../../src/github/review-comments.js";
 import { delimitUntrusted } from "../../src/intake/delimit.js";
+import { inertMarkdown } from "../../src/intake/inert-markdown.js";
 import { sanitizeText } from "../../src/intake/sanitize.js";
 import { parseTestOutput } from "../../src/testing/test-counts.js";
 
@@ -51,5 +53,18 @@ export const SCANNER_CASES: ScannerCase[] = [
   { name: "test output: vitest line of spaces", input: () => `Tests ${fill(" ")}x`, run: parseTestOutput },
   { name: "test output: digits", input: () => `Tests: ${fill("1")} total`, run: parseTestOutput },
   { name: "test output: pytest near miss", input: () => fill("1 passed, "), run: parseTestOutput },
+  { name: "inert markdown: brackets", input: () => fill("["), run: inertMarkdown },
+  { name: "inert markdown: image openers", input: () => fill("!["), run: inertMarkdown },
+  { name: "inert markdown: link openers", input: () => fill("[a]("), run: inertMarkdown },
+  { name: "inert markdown: emphasis", input: () => fill("*a **a "), run: inertMarkdown },
+  { name: "inert markdown: backticks", input: () => fill("`a``"), run: inertMarkdown },
+  { name: "inert markdown: mentions", input: () => fill("@a "), run: (t) => inertMarkdown(t, { inline: true }) },
+  { name: "inert markdown: spaces", input: () => fill(" ", ADVERSARIAL_CHARS, "x"), run: inertMarkdown },
+  { name: "code block: backtick runs", input: () => fill("`a"), run: fencedCodeBlock },
+  {
+    name: "code block: newlines not at the end",
+    input: () => fill("\n", ADVERSARIAL_CHARS, "x"),
+    run: fencedCodeBlock,
+  },
   { name: "review marker: unclosed markers", input: () => fill("<!-- tanuki-review {"), run: parseReviewMarker },
 ];

@@ -1,6 +1,9 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { RootCauseAnalysis } from "../../core/finding.js";
 import type { FailedCheck } from "../../github/github-port.js";
+import { repositoryUrlOf } from "../../github/status-comment.js";
+import { inertInline, inertMarkdown } from "../../intake/inert-markdown.js";
+import { codeSpan } from "../../intake/inert-text.js";
 import type { JobsContext, RepoTarget } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
 import { cloneForJob } from "./clone-for-job.js";
@@ -86,19 +89,21 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
     });
     await github.updateComment(
       comment.id,
-      `${renderRca(input.check.name, input.pr.headSha, rca)}\n\n**Fix:** ${outcome.details.join("\n\n")}`,
+      `${renderRca(input.check.name, input.pr.headSha, rca)}\n\n**Fix:** ${outcome.details
+        .map((detail) => inertMarkdown(detail, { allowLinksUnder: repositoryUrlOf(comment.url) }))
+        .join("\n\n")}`,
     );
     return outcome;
   };
 }
 
-/** Markdown of the root-cause analysis comment. */
+/** Markdown of the root-cause analysis comment; the analysis is model text, rendered inert. */
 export function renderRca(checkName: string, sha: string, rca: RootCauseAnalysis): string {
   return [
-    `### 🦝 Tanuki: why \`${checkName.replace(/`/g, "'")}\` failed on ${sha.slice(0, 7)}`,
-    `**Symptom:** ${rca.symptom}`,
-    rca.whys.map((why, i) => `${i + 1}. Why? ${why}`).join("\n"),
-    `**Root cause:** ${rca.rootCause}`,
-    `**Suggested fix:** ${rca.nextAttemptAdvice}`,
+    `### 🦝 Tanuki: why ${codeSpan(checkName)} failed on ${sha.slice(0, 7)}`,
+    `**Symptom:** ${inertInline(rca.symptom)}`,
+    rca.whys.map((why, i) => `${i + 1}. Why? ${inertInline(why)}`).join("\n"),
+    `**Root cause:** ${inertInline(rca.rootCause)}`,
+    `**Suggested fix:** ${inertInline(rca.nextAttemptAdvice)}`,
   ].join("\n\n");
 }

@@ -83,7 +83,7 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
     expect(running).toContain("Running on the self-hosted runner `gpu-runner-1`");
     expect(running).toContain("https://github.com/acme/widgets/actions/runs/4242");
     expect(running).toContain(`<!-- tanuki-status ${JOB_ID} -->`);
-    expect(final).toContain("[#13](https://github.com/acme/widgets/pull/13)");
+    expect(final).toContain("[`#13`](https://github.com/acme/widgets/pull/13)");
     expect(github.find("POST", repoPath("/pulls"))[0]?.body).toMatchObject({ base: "main", draft: false });
     expect(remote.show("tanuki/issue-7-crash-when-the-widget-list-is-empty", "src/list.js")).toContain("xs[0]?.name");
 

@@ -89,7 +89,7 @@ describe("the Action as a process (GitHub API mocked over HTTP, engine scripted)
     expect(github.find("POST", repoPath("/check-runs"))[0]?.body).toMatchObject({ name: "Tanuki", head_sha: baseSha });
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "success" });
     const final = { body: bodyText(github.find("PATCH", repoPath("/issues/comments/5001"))[0]) };
-    expect(final.body).toContain("[#13](https://github.com/acme/widgets/pull/13)");
+    expect(final.body).toContain("[`#13`](https://github.com/acme/widgets/pull/13)");
 
     const outputs = files.outputs();
     expect(outputs.status).toBe("succeeded");

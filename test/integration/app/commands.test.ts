@@ -153,7 +153,7 @@ describe("commands, permissions and deliveries", () => {
     expect(comments[1]).toContain("already running");
     const final = bodyText(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
     expect(final).toMatch(/cancelled/);
-    expect(final).toContain("cancelled by @alice");
+    expect(final).toContain("cancelled by `@alice.`");
     expect(
       (github.find("PATCH", repoPath("/check-runs/9001")).at(-1)?.body as { conclusion: string } | undefined)
         ?.conclusion,

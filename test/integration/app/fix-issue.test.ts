@@ -91,7 +91,7 @@ describe("/tanuki fix on an issue", () => {
     expect(created.body).toContain("https://github.com/acme/widgets/runs/9001");
     const final = github.find("PATCH", repoPath("/issues/comments/5001")).at(-1)?.body as { body: string };
     expect(final.body).toMatch(/done/);
-    expect(final.body).toContain("[#13](https://github.com/acme/widgets/pull/13)");
+    expect(final.body).toContain("[`#13`](https://github.com/acme/widgets/pull/13)");
 
     const checkCreate = github.find("POST", repoPath("/check-runs"))[0]?.body as Record<string, unknown>;
     expect(checkCreate).toMatchObject({ name: "Tanuki", head_sha: baseSha, status: "queued" });

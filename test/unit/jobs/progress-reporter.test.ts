@@ -50,7 +50,7 @@ describe("ProgressReporter", () => {
     scheduler.advance(10_000);
     await reporter.settled();
     expect(comments).toHaveLength(2);
-    expect(comments[1]).toContain("Opened #9");
+    expect(comments[1]).toContain("Opened `#9`");
     expect(checks[1]).toMatchObject({ conclusion: "success", title: "done" });
   });
 });
