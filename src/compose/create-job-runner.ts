@@ -15,9 +15,11 @@ import type {
 } from "../jobs/job-runner.js";
 import { chooseAgentModels } from "../llm/agent-model-choice.js";
 import type { ChatModel } from "../llm/chat-model.js";
+import { analyzeFailure, failureRepairTask } from "../loop/analyze-failure.js";
+import type { LoopDeps } from "../loop/loop-deps.js";
 import { runFix } from "../loop/run-fix.js";
+import { runReview } from "../loop/run-review.js";
 import { createEngine, type Engine, type EngineOptions } from "./create-engine.js";
-import { reviewPullRequestChange } from "./review-change-job.js";
 
 /** Options of {@link createJobRunner}. */
 export interface JobRunnerOptions extends EngineOptions {
@@ -26,9 +28,6 @@ export interface JobRunnerOptions extends EngineOptions {
   /** Prebuilt engine (tests, or a process that shares one); otherwise one is created from the options. */
   engine?: Engine;
 }
-
-/** Cap on the failing log passed to the debugger, characters (the tail is kept: that is where errors are). */
-const MAX_LOG_CHARS = 12_000;
 
 function traceFile(traceDir: string, id: string): string {
   return join(traceDir, `${id.replace(/[^A-Za-z0-9._-]+/g, "_")}.jsonl`);
@@ -68,74 +67,68 @@ export function jobModel(
  * Each job's per-agent model names (`models`, from `.github/tanuki.yml`) apply to that job only: with the
  * OpenAI-compatible backend they override the operator's `TANUKI_OPENAI_MODELS` map for those agents (a view of
  * the shared model, see `OpenAICompatibleModel.withModels`); the local node-llama-cpp backend serves every agent
- * from its one base model with the agent's LoRA adapter, so there the choice is ignored and `fix`, `review` and
- * `fixFailure` report it with one `log` event (level `warn`) through the job's `onEvent` (`analyzeFailure` has no
- * listener and ignores it silently).
+ * from its one base model with the agent's LoRA adapter, so there the choice is ignored and reported with one
+ * `log` event (level `warn`) through the job's `onEvent`.
+ *
+ * Every use-case is the loop's (`runFix`, `runReview`, `analyzeFailure`): this only wires the engine, one trace file
+ * per job (`<traceDir>/<id>.jsonl`) and the job's model choice into them.
  */
 export async function createJobRunner(options: JobRunnerOptions): Promise<JobRunner & { dispose(): Promise<void> }> {
   const engine = options.engine ?? (await createEngine(options));
   await mkdir(options.traceDir, { recursive: true });
 
-  async function fixWith(input: FixJobInput, task: Task): Promise<RunResult> {
-    const { deps, closeTrace } = engine.depsFor({
-      tracePath: traceFile(options.traceDir, task.id),
+  /** Loop dependencies for one job: its trace file, its listener, its per-agent model choice. */
+  function jobDeps(id: string, input: { onEvent?: RunEventListener; models: Record<string, string> }) {
+    return engine.depsFor({
+      tracePath: traceFile(options.traceDir, id),
       onEvent: input.onEvent,
       model: jobModel(engine.model, input.models, input.onEvent),
     });
+  }
+
+  async function withDeps<T>(
+    id: string,
+    input: { onEvent?: RunEventListener; models: Record<string, string> },
+    use: (deps: LoopDeps) => Promise<T>,
+  ): Promise<T> {
+    const { deps, closeTrace } = jobDeps(id, input);
     try {
-      return await runFix({ ...task, repoPath: input.repoDir }, input.config, deps, input.signal);
+      return await use(deps);
     } finally {
       await closeTrace();
     }
   }
 
+  const fixWith = (input: FixJobInput, task: Task): Promise<RunResult> =>
+    withDeps(task.id, input, (deps) => runFix({ ...task, repoPath: input.repoDir }, input.config, deps, input.signal));
+
   return {
     fix: (input) => fixWith(input, input.task),
 
     review: (input: ReviewJobInput): Promise<ReviewJobResult> =>
-      reviewPullRequestChange(engine, {
-        repoDir: input.repoDir,
-        headSha: input.headSha,
-        diff: input.diff,
-        config: input.config,
-        signal: input.signal,
-        model: jobModel(engine.model, input.models, input.onEvent),
+      withDeps(input.id, input, async (deps) => {
+        const review = await runReview(
+          {
+            id: input.id,
+            repoPath: input.repoDir,
+            headSha: input.headSha,
+            diff: input.diff,
+            ...(input.repository ? { repository: input.repository } : {}),
+          },
+          input.config,
+          deps,
+          input.signal,
+        );
+        return { findings: review.findings, summary: review.summary, ...(review.tests ? { tests: review.tests } : {}) };
       }),
 
-    async analyzeFailure(input: AnalyzeFailureInput): Promise<RootCauseAnalysis> {
-      const log = input.log.slice(-MAX_LOG_CHARS);
-      const model = jobModel(engine.model, input.models, undefined);
-      const answer = await runAgent(
-        model,
-        getRosterEntry(fitRosterToContext(DEFAULT_ROSTER, model.contextSize), AGENT_IDS.debugger),
-        RCA_TASK,
-        {
-          issue: { title: `The check "${input.checkName}" failed`, body: "Find why the check failed, from its log." },
-          attempt: 1,
-          diff: "",
-          tests: { command: input.checkName, exitCode: 1, durationMs: 0, timedOut: false, outputTail: log },
-          findings: [],
-          editProblems: [],
-          earlier: [],
-        },
-        input.signal,
-      );
-      return answer.value;
-    },
-
-    fixFailure: (input: FixFailureInput) =>
-      fixWith(input, {
-        ...input.task,
-        issue: {
-          ...input.task.issue,
-          body: [
-            input.task.issue.body,
-            `The check "${input.checkName}" fails. Root cause (five whys): ${input.rca.rootCause}`,
-            `Log tail:\n${input.log.slice(-4_000)}`,
-          ].join("\n\n"),
-        },
-        instructions: [input.task.instructions, input.rca.nextAttemptAdvice].filter(Boolean).join("\n"),
+    analyzeFailure: (input: AnalyzeFailureInput): Promise<RootCauseAnalysis> =>
+      withDeps(input.id, input, async (deps) => {
+        const request = { id: input.id, checkName: input.checkName, log: input.log };
+        return (await analyzeFailure(request, input.config, deps, input.signal)).rca;
       }),
+
+    fixFailure: (input: FixFailureInput) => fixWith(input, failureRepairTask(input.task, input)),
 
     dispose: () => engine.dispose(),
   };

@@ -17,6 +17,7 @@ export type TanukiErrorCode =
   | "path-policy"
   | "cancelled"
   | "github"
+  | "budget"
   | "internal";
 
 export class TanukiError extends Error {
@@ -87,6 +88,16 @@ export class PathPolicyError extends TanukiError {
 export class CancelledError extends TanukiError {
   constructor(message = "cancelled", options?: { cause?: unknown }) {
     super("cancelled", message, options);
+  }
+}
+
+/**
+ * A job that is not a fix run (a review, a failure analysis) spent its wall-clock or token budget. (A fix run
+ * reports this as its outcome `budget-exhausted` instead.)
+ */
+export class BudgetExhaustedError extends TanukiError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("budget", message, options);
   }
 }
 

@@ -5,8 +5,11 @@
 export interface Task {
   /** Stable id for traces and logs, e.g. `cli-20261121-abc123` or `acme/widgets#42`. */
   id: string;
-  /** What to do. Only `fix` is run by the loop today; review and check repair reuse its agents. */
-  kind: "fix";
+  /**
+   * What to do: `fix` (`runFix`), `review` of a change (`runReview`) or `failure-analysis` of a failing check's log
+   * (`analyzeFailure`). A failing check's repair is a `fix` seeded with the analysis.
+   */
+  kind: "fix" | "review" | "failure-analysis";
   /** Absolute path of the user's git repository. Never modified except for adding the result branch. */
   repoPath: string;
   /**

@@ -25,6 +25,10 @@ export interface FixJobInput extends JobSettings {
 
 /** Input of {@link JobRunner.review}: review the change `baseSha..headSha`. */
 export interface ReviewJobInput extends JobSettings {
+  /** The job's id: names its trace and labels its sandbox. */
+  id: string;
+  /** `owner/name`, for the environment cache. */
+  repository?: string;
   repoDir: string;
   baseSha: string;
   /** Checked out in `repoDir`. */
@@ -41,19 +45,19 @@ export interface ReviewJobResult {
   tests?: TestReport;
 }
 
-/** Input of {@link JobRunner.analyzeFailure}: root-cause analysis of a failing check from its log. */
-export interface AnalyzeFailureInput {
-  /** Clone checked out at the failing commit (read-only use). */
-  repoDir: string;
-  /** Log text of the failing check (tail, capped). Untrusted data. */
+/** Input of {@link JobRunner.analyzeFailure}: root-cause analysis of a failing check from its log (no clone needed). */
+export interface AnalyzeFailureInput extends JobSettings {
+  /** The job's id: names its trace. */
+  id: string;
+  /** Log text of the failing check (its tail is analysed). Untrusted data. */
   log: string;
   checkName: string;
-  config: RunConfig;
-  models: Record<string, string>;
-  signal: AbortSignal;
 }
 
-/** Input of {@link JobRunner.fixFailure}: repair a failing check, starting from the analysis. */
+/**
+ * Input of {@link JobRunner.fixFailure}: repair a failing check, starting from the analysis. The runner adds the
+ * analysis and the log's tail to `task` (once); the job gives the task its title, branch and pinned commit only.
+ */
 export interface FixFailureInput extends FixJobInput {
   log: string;
   checkName: string;

@@ -16,6 +16,7 @@ import { planPhase } from "./phases/plan.js";
 import { publishPhase } from "./phases/publish.js";
 import { runTests } from "./phases/test.js";
 import { RunContext } from "./run-context.js";
+import { disposeRunResources } from "./run-resources.js";
 import { bestRecord, createRunState, type RunState } from "./run-state.js";
 
 /** Classifies what escaped a phase: cancel, budget, or a crash. */
@@ -110,7 +111,7 @@ export async function runFix(task: Task, config: RunConfig, deps: LoopDeps, sign
       result = assembleResult(ctx, state, stopFor(ctx, error));
     }
   } finally {
-    await disposeAll(ctx, state);
+    await disposeRunResources(ctx, state);
   }
   result.usage = ctx.usageReport();
   result.timings = ctx.timingsReport();
@@ -153,20 +154,4 @@ async function finishResult(ctx: RunContext, state: RunState, stop: LoopStop, re
   if (stop.kind === "cancelled") return done;
   const published = await ctx.phase("publish", undefined, () => publishPhase(ctx, state, pullRequest.title));
   return published ? { ...done, branch: published.branch, headSha: published.headSha } : done;
-}
-
-/** Disposes the sandbox, the work copy and the context; failures are logged and traced, never thrown. */
-async function disposeAll(ctx: RunContext, state: RunState): Promise<void> {
-  for (const [what, resource] of [
-    ["sandbox", state.sandbox],
-    ["work copy", state.workspace],
-  ] as const) {
-    if (!resource) continue;
-    try {
-      await resource.dispose();
-    } catch (error) {
-      ctx.emit({ type: "log", level: "error", message: `disposing the ${what} failed: ${String(error)}` });
-    }
-  }
-  ctx.dispose();
 }

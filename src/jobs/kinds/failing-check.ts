@@ -27,7 +27,8 @@ export function failingCheckMode(input: FailingCheckInput, fixAttemptsSoFar: num
 }
 
 /**
- * The failing-check job: fetch the failing log, run root-cause analysis and post it as a comment; on Tanuki's own
+ * The failing-check job: fetch the failing log, run root-cause analysis on it (no clone: the log is all it reads)
+ * and post it as a comment; then, when the repository asks for a fix, clone and repair: on Tanuki's own
  * `tanuki/*` branches push a fix commit (bounded attempts per branch); elsewhere, with policy `fix`, open a
  * follow-up pull request into the pull request's branch.
  */
@@ -35,15 +36,14 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
   return async (args: JobArgs): Promise<JobOutcome> => {
     const { signal, reporter, github } = args;
     const log = await failingLogTail(github, input.check);
-    const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
     const config = toRunConfig(input.config, ctx.settings.runConfig);
-    reporter.update({ phase: "rca" });
     const rca = await ctx.runner.analyzeFailure({
-      repoDir,
+      id: args.record.id,
       log,
       checkName: input.check.name,
       config,
       models: input.config.models,
+      onEvent: reporter.onEvent,
       signal,
     });
     const comment = await github.createComment(input.pr.number, renderRca(input.check.name, input.pr.headSha, rca));
@@ -57,6 +57,7 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
       };
     }
     await ctx.store.increment(counter);
+    const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
     const branch = mode === "push" ? input.pr.headRef : `tanuki/pr-${input.pr.number}-fix-${slugify(input.check.name)}`;
     const result = await ctx.runner.fixFailure({
       repoDir,
@@ -65,8 +66,9 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
         kind: "fix",
         repoPath: repoDir,
         baseSha: input.pr.headSha,
-        issue: { title: `Failing check: ${input.check.name}`, body: `${rca.symptom}\n\nRoot cause: ${rca.rootCause}` },
-        instructions: rca.nextAttemptAdvice,
+        repository: `${input.target.owner}/${input.target.repo}`,
+        // The runner adds the analysis and the log's tail (failureRepairTask): once, not here as well.
+        issue: { title: `Failing check: ${input.check.name}`, body: "" },
         branchName: mode === "push" ? `tanuki/work-${slugify(input.check.name)}` : branch,
       },
       log,

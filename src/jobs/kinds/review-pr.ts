@@ -59,6 +59,8 @@ export function reviewPrJob(ctx: JobsContext, input: ReviewInput) {
       return { state: "succeeded", details: ["Nothing to review in this change."], check: { conclusion: "success" } };
     }
     const review = await ctx.runner.review({
+      id: args.record.id,
+      repository: `${input.target.owner}/${input.target.repo}`,
       repoDir,
       baseSha: since,
       headSha: pr.headSha,

@@ -114,7 +114,8 @@ describe("the real JobRunner with the OpenAI-compatible backend (stub server, no
   it("analyzeFailure: the repository's model for the debugger applies to that job only", async () => {
     const runner = await createJobRunner({ engine: assembleEngine(base), traceDir: join(work, "traces") });
     const failure = {
-      repoDir: work,
+      id: "acme-calc-7-failing-check",
+      onEvent: () => {},
       log: "E   AssertionError\n",
       checkName: "ci / test",
       config,
@@ -179,7 +180,14 @@ describeDocker("the real JobRunner's per-job models (real git and Docker sandbox
 
     stub.requests.length = 0;
     const head = await git("rev-parse", "HEAD");
-    await runner.review({ ...settings({}).settings, repoDir: repo, baseSha: head, headSha: head, diff: "" });
+    await runner.review({
+      ...settings({}).settings,
+      id: "review-1",
+      repoDir: repo,
+      baseSha: head,
+      headSha: head,
+      diff: "",
+    });
     expect(modelsOf(stub.requests, REVIEWER_SCHEMA_NAME)).toEqual(["op-reviewer"]);
   });
 
@@ -206,7 +214,7 @@ describeDocker("the real JobRunner's per-job models (real git and Docker sandbox
 
     const head = await git("rev-parse", "HEAD");
     const review = settings({ [AGENT_IDS.reviewer]: "qwen2.5-coder-32b" });
-    await runner.review({ ...review.settings, repoDir: repo, baseSha: head, headSha: head, diff: "" });
+    await runner.review({ ...review.settings, id: "review-2", repoDir: repo, baseSha: head, headSha: head, diff: "" });
     expect(warnings(review.events)).toHaveLength(1);
   });
 });

@@ -5,8 +5,8 @@ import Dockerode from "dockerode";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { assembleEngine } from "../../../src/compose/create-engine.js";
 import { createJobRunner } from "../../../src/compose/create-job-runner.js";
-import { REVIEW_JOB_LABEL } from "../../../src/compose/review-change-job.js";
 import { RunConfig } from "../../../src/config/run-config.js";
+import { JOB_LABEL } from "../../../src/loop/phases/test.js";
 import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
 import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
@@ -60,6 +60,7 @@ describeDocker("the real JobRunner (scripted model, real git and Docker sandbox)
 
     const review = await runner.review({
       ...settings(),
+      id: "acme-calc-7-review",
       repoDir: repo,
       baseSha: head,
       headSha: head,
@@ -73,22 +74,30 @@ describeDocker("the real JobRunner (scripted model, real git and Docker sandbox)
     expect(prompt).toContain("2 passed, 1 failed");
     const left = await new Dockerode().listContainers({
       all: true,
-      filters: { label: [`${REVIEW_JOB_LABEL}=${head}`] },
+      filters: { label: [`${JOB_LABEL}=acme-calc-7-review`] },
     });
     expect(left).toEqual([]);
+    // The review is a loop use-case: its model and tool calls are traced like a fix's.
+    const kinds = await traceKinds(join(work, "traces", "acme-calc-7-review.jsonl"));
+    expect(kinds).toContain("model-call");
+    expect(kinds).toContain("tool-call");
   });
 
-  it("analyzeFailure: the debugger gets the failing log (tail kept) and its five whys come back", async () => {
+  it("analyzeFailure: the debugger gets the failing log (tail kept) and its five whys come back, traced, without a clone", async () => {
     const { model, runnerPromise } = runnerWith(baseScript());
     const runner = await runnerPromise;
     const log = `${"noise\n".repeat(5_000)}E   AssertionError: expected 3 got 4\n`;
 
-    const rca = await runner.analyzeFailure({ ...settings(), repoDir: repo, log, checkName: "ci / test" });
+    const rca = await runner.analyzeFailure({ ...settings(), id: "acme-calc-7-check", log, checkName: "ci / test" });
 
     expect(rca.rootCause).toBe("RCA-ROOT-CAUSE-MARKER");
     const prompt = ScriptedModel.userText(model.callsFor("tanuki-debugger")[0] ?? expect.fail("no debugger call"));
     expect(prompt).toContain("AssertionError: expected 3 got 4");
     expect(prompt).toContain("ci / test");
+    expect(prompt).not.toContain("noise\n".repeat(2_500));
+    const kinds = await traceKinds(join(work, "traces", "acme-calc-7-check.jsonl"));
+    expect(kinds).toContain("model-call");
+    expect(kinds).not.toContain("tool-call");
   });
 
   it("fix: runs the loop in the job's clone, leaves the branch there and writes the job's trace", async () => {
@@ -111,12 +120,15 @@ describeDocker("the real JobRunner (scripted model, real git and Docker sandbox)
     expect(result.outcome).toBe("fixed");
     expect(result.branch).toBe("tanuki/issue-12-zero");
     expect(await git("rev-parse", `${result.branch}^`)).toBe(base);
-    const trace = await readFile(join(work, "traces", "acme_calc_12.jsonl"), "utf8");
-    expect(
-      trace
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line).kind),
-    ).toContain("model-call");
+    expect(await traceKinds(join(work, "traces", "acme_calc_12.jsonl"))).toContain("model-call");
   });
 });
+
+/** The `kind` of every record of a JSONL trace. */
+async function traceKinds(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { kind: string }).kind);
+}
