@@ -53,6 +53,8 @@ export type SandboxLimitsConfig = z.infer<typeof SandboxLimitsConfig>;
 export const PathPolicyConfig = z
   .object({
     allowWorkflows: z.boolean().default(false),
+    /** Edits to `.github/tanuki.yml`, `.gitattributes`, `.gitmodules`, CODEOWNERS and CI configs; see `isControlFile`. */
+    allowControlFiles: z.boolean().default(false),
     allow: z.array(z.string().min(1)).default([]),
     deny: z.array(z.string().min(1)).default([]),
   })

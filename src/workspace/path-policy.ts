@@ -25,7 +25,7 @@ export const OPEN_PATH_POLICY: PathPolicy = { allowWorkflows: false, allow: [], 
  * Refused: an empty path; an absolute path (`/x`, `C:\x`, `C:/x`); any backslash (no Windows-style separators or
  * escapes); NUL; any `..` segment (even one that stays inside); any `.git` segment in any letter case, also with
  * trailing dots or spaces (`.GIT`, `sub/.git/x`, `.git.`), which would reach git's own data; `.github/workflows/**`
- * unless `policy.allowWorkflows`; a path matching none of `policy.allow` when that list is non-empty; a path
+ * unless `policy.allowWorkflows`; a control file ({@link isControlFile}) unless `policy.allowControlFiles`; a path matching none of `policy.allow` when that list is non-empty; a path
  * matching one of `policy.deny`; an existing directory; and a symlink escape: the nearest existing ancestor of the
  * target (the target itself when it exists) is resolved with `realpath`, and the resolved path must lie inside the
  * realpath of `root` and pass the same segment, workflow and glob checks (so a link `docs -> .git` is refused).
@@ -74,6 +74,40 @@ function checkSyntax(relPath: string): { ok: true; relative: string } | { ok: fa
   return { ok: true, relative: segments.join("/") };
 }
 
+/** Files whose edit would change what Tanuki, the CI or code ownership allow (lower-case, repository-relative). */
+const CONTROL_FILES = [
+  /^\.github\/tanuki\.ya?ml$/, // Tanuki's own repository config: permissions, allowWorkflows, commands
+  /(^|\/)\.gitattributes$/, // filters, diff drivers, merge strategies
+  /^\.gitmodules$/, // submodule URLs
+  /^(\.github\/|docs\/)?codeowners$/, // who must review what
+  /^\.github\/actions\//, // composite actions the workflows run
+  /^\.github\/dependabot\.ya?ml$/,
+  /^\.gitlab-ci\.ya?ml$/,
+  /^\.gitlab\//,
+  /^\.circleci\//,
+  /^\.travis\.ya?ml$/,
+  /^azure-pipelines\.ya?ml$/,
+  /^bitbucket-pipelines\.ya?ml$/,
+  /^appveyor\.ya?ml$/,
+  /^\.drone\.ya?ml$/,
+  /^\.buildkite\//,
+  /^\.woodpecker(\.ya?ml|\/)/,
+  /^jenkinsfile$/,
+  /^\.ci\//,
+];
+
+/**
+ * True for files that control Tanuki or the repository's process rather than its code: `.github/tanuki.yml`,
+ * any `.gitattributes`, `.gitmodules`, `CODEOWNERS` (root, `.github/`, `docs/`), composite actions under
+ * `.github/actions/`, Dependabot's config, and the CI configs of GitLab, CircleCI, Travis, Azure Pipelines,
+ * Bitbucket, AppVeyor, Drone, Buildkite, Woodpecker, Jenkins and a `.ci/` folder. Workflows have their own switch.
+ * Case-insensitive (case-insensitive file systems and GitHub's CODEOWNERS lookup).
+ */
+export function isControlFile(rel: string): boolean {
+  const lower = rel.toLowerCase();
+  return CONTROL_FILES.some((pattern) => pattern.test(lower));
+}
+
 /** Segment, workflow and glob checks on a normalised relative path; returns a reason or undefined. */
 function checkRelative(rel: string, policy: PathPolicy): string | undefined {
   const segments = rel.split("/");
@@ -81,6 +115,9 @@ function checkRelative(rel: string, policy: PathPolicy): string | undefined {
   const lower = rel.toLowerCase();
   if (!policy.allowWorkflows && (lower === ".github/workflows" || lower.startsWith(".github/workflows/"))) {
     return `${rel} is a GitHub workflow file; editing workflows is not allowed by the path policy`;
+  }
+  if (!policy.allowControlFiles && isControlFile(rel)) {
+    return `${rel} controls Tanuki, the repository's CI or its code ownership; editing it is not allowed by the path policy (a base-branch .github/tanuki.yml may set paths.allowControlFiles)`;
   }
   if (policy.allow.length > 0 && !picomatch(policy.allow, { dot: true })(rel)) {
     return `${rel} matches none of the allowed paths (${policy.allow.join(", ")})`;

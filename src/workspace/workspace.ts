@@ -4,6 +4,11 @@ import type { ApplyReport, Edit } from "../core/edit.js";
 export interface PathPolicy {
   /** Allow edits under `.github/workflows/`. Default false. */
   allowWorkflows: boolean;
+  /**
+   * Allow edits to Tanuki's own controls and the repository's CI and ownership files (see `isControlFile`:
+   * `.github/tanuki.yml`, `.gitattributes`, `.gitmodules`, `CODEOWNERS`, CI configs). Default false.
+   */
+  allowControlFiles?: boolean;
   /** When non-empty, only paths matching one of these globs may be edited. */
   allow: string[];
   /** Paths matching one of these globs may never be edited (checked after `allow`). */

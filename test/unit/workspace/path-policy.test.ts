@@ -82,7 +82,8 @@ describe("checkEditPath", () => {
   it("refuses workflow files unless allowed", async () => {
     expect(await reason(".github/workflows/ci.yml")).toMatch(/workflow/);
     expect(await reason(".GitHub/Workflows/ci.yml")).toMatch(/workflow/);
-    expect((await checkEditPath(root, ".github/dependabot.yml", open)).ok).toBe(true);
+    expect(await reason(".github/dependabot.yml")).toMatch(/controls Tanuki/);
+    expect((await checkEditPath(root, ".github/dependabot.yml", { ...open, allowControlFiles: true })).ok).toBe(true);
     expect((await checkEditPath(root, ".github/workflows/ci.yml", { ...open, allowWorkflows: true })).ok).toBe(true);
   });
 
