@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -262,5 +262,28 @@ describe("runFix (scripted model, fake sandbox, real git work copy)", () => {
     expect(h.model.calls).toEqual([]);
     expect(result.attempts).toEqual([]);
     expect(sandboxes.created[0]?.commands).toHaveLength(1);
+  });
+
+  it("a plan that names a committed symlink is a plan problem, not a crash", async () => {
+    await symlink("/etc/hostname", join(repo, "settings.py"));
+    await git("-c", "user.name=Dev", "-c", "user.email=dev@example.com", "add", "settings.py");
+    await git("-c", "user.name=Dev", "-c", "user.email=dev@example.com", "commit", "-q", "-m", "link");
+    const script = baseScript();
+    script["tanuki-planner:PlannerOutput"] = {
+      summary: "Read the settings",
+      steps: [{ files: ["settings.py", "calc.py"], intent: "Guard b == 0", agent: "tanuki-coder" }],
+    };
+    script["tanuki-coder"] = coderAnswer([FIX_EDIT]);
+    const h = createHarness(script, { workRoot });
+
+    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 1 }), h.deps);
+
+    expect(result.error).toBeUndefined();
+    expect(result.outcome).not.toBe("error");
+    const coderPrompt = h.model
+      .callsFor("tanuki-coder")
+      .map((call) => ScriptedModel.userText(call))
+      .join("\n");
+    expect(coderPrompt).toMatch(/settings\.py[^\n]*(refused|symlink|outside)/i);
   });
 });
