@@ -9,6 +9,7 @@ import { UsageError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { describeTestCounts } from "../core/test-report.js";
+import { stripTerminalControls } from "../intake/terminal-text.js";
 import { runFix } from "../loop/run-fix.js";
 import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { exitCodeFor } from "./exit-codes.js";
@@ -71,7 +72,9 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   });
   let result: RunResult;
   try {
-    context.stderr.write(`tanuki: fixing "${issue.title}" in ${repoPath} with ${engine.modelName}\n`);
+    context.stderr.write(
+      stripTerminalControls(`tanuki: fixing "${issue.title}" in ${repoPath} with ${engine.modelName}\n`),
+    );
     result = await runFix(task, config, engine.deps, context.signal);
   } finally {
     progress.finish();
@@ -85,7 +88,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
 /** Lines of a failed install's log printed in the summary (all of the tail is in pr.md and run.json). */
 const SUMMARY_LOG_LINES = 15;
 
-/** The few lines printed at the end of a run. */
+/** The few lines printed at the end of a run; reasons and logs carry model and test text, so controls are stripped. */
 export function formatSummary(result: RunResult, outDir: string): string {
   const lines = [`outcome: ${result.outcome} — ${result.reason}`];
   if (result.tests) {
@@ -106,5 +109,5 @@ export function formatSummary(result: RunResult, outDir: string): string {
   }
   if (result.branch) lines.push(`branch: ${result.branch} (${result.headSha?.slice(0, 12)})`);
   lines.push(`report: ${outDir}/pr.md, ${outDir}/run.json, ${outDir}/trace.jsonl`);
-  return `${lines.join("\n")}\n`;
+  return stripTerminalControls(`${lines.join("\n")}\n`);
 }

@@ -1,6 +1,7 @@
 import cliProgress from "cli-progress";
 import type { RunEvent } from "../core/events.js";
 import { describeTestCounts } from "../core/test-report.js";
+import { stripTerminalControls } from "../intake/terminal-text.js";
 
 /** Where progress goes: a writable stream (stderr) and whether it is an interactive terminal. */
 export interface ProgressOutput {
@@ -109,8 +110,12 @@ export class ProgressRenderer {
     }
   }
 
+  // Every printed line goes through stripTerminalControls: findings, log messages, phase details and reasons
+  // carry model, repository and test-output text, which must not drive the terminal (title, hyperlinks, clipboard).
   private line(elapsedMs: number, what: string): void {
-    const text = `[${formatElapsed(elapsedMs)}] ${this.attempt ? `${this.attempt} · ` : ""}${what}`;
+    const text = stripTerminalControls(
+      `[${formatElapsed(elapsedMs)}] ${this.attempt ? `${this.attempt} · ` : ""}${what}`,
+    );
     if (text === this.lastLine) return;
     this.lastLine = text;
     if (this.out.isTTY) this.out.write(`\r\x1b[2K${text}`);
@@ -119,7 +124,7 @@ export class ProgressRenderer {
 
   private persist(text: string): void {
     if (this.out.isTTY && this.lastLine) this.out.write("\r\x1b[2K");
-    this.out.write(`${text}\n`);
+    this.out.write(`${stripTerminalControls(text)}\n`);
     if (this.out.isTTY && this.lastLine) this.out.write(this.lastLine);
   }
 

@@ -8,6 +8,7 @@ import { parseReviewMarker } from "../../src/github/review-comments.js";
 import { delimitUntrusted } from "../../src/intake/delimit.js";
 import { inertMarkdown } from "../../src/intake/inert-markdown.js";
 import { sanitizeText } from "../../src/intake/sanitize.js";
+import { stripTerminalControls } from "../../src/intake/terminal-text.js";
 import { parseTestOutput } from "../../src/testing/test-counts.js";
 
 /** Size of each adversarial input, characters (1 MiB of ASCII). */
@@ -66,5 +67,7 @@ export const SCANNER_CASES: ScannerCase[] = [
     input: () => fill("\n", ADVERSARIAL_CHARS, "x"),
     run: fencedCodeBlock,
   },
+  { name: "terminal: unterminated OSC", input: () => fill("\u001b]0;"), run: stripTerminalControls },
+  { name: "terminal: CSI parameters", input: () => fill("\u001b[1;2;3"), run: stripTerminalControls },
   { name: "review marker: unclosed markers", input: () => fill("<!-- tanuki-review {"), run: parseReviewMarker },
 ];
