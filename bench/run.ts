@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark and writes one JSON file per benchmark under bench/results/
  * (plus `all.json`). Speed and memory targets live here, never in timed tests.
  *
- * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, webhooks, text, context, serve, eval). Benchmarks whose
+ * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, environment, webhooks, text, context, serve, eval). Benchmarks whose
  * dependency is missing (no Docker engine, no TANUKI_TEST_MODEL) are recorded as skipped with the reason.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -27,6 +27,7 @@ const benches: Record<string, Bench> = {
     if (!modelPath) return { skipped: "set TANUKI_TEST_MODEL to a GGUF file" };
     return (await import("./adapter-bench.js")).benchAdapters({ modelPath });
   },
+  environment: async () => (await import("./environment-bench.js")).benchEnvironment(),
   webhooks: async () => (await import("./webhook-bench.js")).benchWebhooks(),
   text: async () => (await import("./text-bench.js")).benchText(),
   context: async () => (await import("./context-bench.js")).benchContext(),

@@ -22,6 +22,8 @@ function commonEnv(): Record<string, string> {
     GOMODCACHE: `${ENV_DIR}/go/mod`,
     GOCACHE: `${ENV_DIR}/go/cache`,
     GOFLAGS: "-mod=mod",
+    // /tmp is mounted noexec in the sandbox; go test runs its test binaries from GOTMPDIR.
+    GOTMPDIR: `${ENV_DIR}/tmp`,
     GOTOOLCHAIN: "local",
     CARGO_HOME: `${ENV_DIR}/cargo`,
     TANUKI_M2_REPO: `${ENV_DIR}/m2`,

@@ -38,7 +38,7 @@ export function setupCommandEnv(commands: readonly string[]): Record<string, str
 export function buildSetupScript(): string {
   return `set -u
 cd /workspace || exit 1
-mkdir -p ${ENV_DIR} && printf '*\\n' > ${ENV_DIR}/.gitignore || exit 1
+mkdir -p ${ENV_DIR}/tmp && printf '*\\n' > ${ENV_DIR}/.gitignore || exit 1
 if [ -r ${HOST_CA_PATH} ] && [ -s ${HOST_CA_PATH} ]; then
   cat /etc/ssl/certs/ca-certificates.crt ${HOST_CA_PATH} > /tmp/tanuki-ca.pem 2>/dev/null || cp ${HOST_CA_PATH} /tmp/tanuki-ca.pem
   export NODE_EXTRA_CA_CERTS=${HOST_CA_PATH} SSL_CERT_FILE=/tmp/tanuki-ca.pem REQUESTS_CA_BUNDLE=/tmp/tanuki-ca.pem
