@@ -1,10 +1,10 @@
+import type { JobState } from "../core/job-state.js";
 import { fencedCodeBlock } from "../core/markdown.js";
 import type { Phase } from "../core/run-result.js";
 import { describeTestCounts } from "../core/test-report.js";
 import { inertMarkdown } from "../intake/inert-markdown.js";
 
-/** Lifecycle of a job as the status comment shows it. */
-export type JobState = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted" | "rejected";
+export type { JobState } from "../core/job-state.js";
 
 /** What the status comment and the check run summary show; built from run events by the app. */
 export interface JobView {

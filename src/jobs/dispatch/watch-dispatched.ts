@@ -1,5 +1,6 @@
+import type { JobState } from "../../core/job-state.js";
 import type { CheckRunState, GitHubPort } from "../../github/github-port.js";
-import { formatDuration, type JobState } from "../../github/status-comment.js";
+import { formatDuration } from "../../github/status-comment.js";
 import type { EventPayload } from "../intake/event-inputs.js";
 import type { JobsContext } from "../jobs-context.js";
 import { reportJobEnd } from "../lifecycle/report-job-end.js";

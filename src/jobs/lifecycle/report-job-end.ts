@@ -1,5 +1,6 @@
+import type { JobState } from "../../core/job-state.js";
 import type { CheckRunUpdate, GitHubPort } from "../../github/github-port.js";
-import { type JobState, renderStatusComment } from "../../github/status-comment.js";
+import { renderStatusComment } from "../../github/status-comment.js";
 import type { JobRecord } from "../store/job-store.js";
 
 /** How a job that this process is not running ended, as its status comment and check run should say. */

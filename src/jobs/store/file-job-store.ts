@@ -1,25 +1,31 @@
-import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import type { JobState } from "../../github/status-comment.js";
-import type { JobRecord, JobStore, ReviewState } from "./job-store.js";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
+import { z } from "zod";
+import { ConfigError } from "../../core/errors.js";
+import type { JobState } from "../../core/job-state.js";
+import { JobRecord, type JobStore, ReviewState } from "./job-store.js";
 
 /** Ids kept per `claimOnce` namespace (oldest dropped first). */
 const MAX_CLAIMS_PER_NAMESPACE = 5_000;
 /** Finished jobs kept in the file (oldest dropped first). */
 const MAX_FINISHED_JOBS = 1_000;
 
-interface StoreData {
-  version: 1;
-  jobs: Record<string, JobRecord>;
-  claims: Record<string, string[]>;
-  reviews: Record<string, ReviewState>;
-  counters: Record<string, number>;
-}
+/** The file's shape, validated when it is read: a store written by hand or by another version is refused. */
+const StoreData = z.object({
+  version: z.literal(1),
+  jobs: z.record(z.string(), JobRecord),
+  claims: z.record(z.string(), z.array(z.string())).default({}),
+  reviews: z.record(z.string(), ReviewState).default({}),
+  counters: z.record(z.string(), z.number()).default({}),
+});
+type StoreData = z.infer<typeof StoreData>;
 
 /**
  * {@link JobStore} kept in one JSON file (`<dataDir>/jobs.json`), loaded once and rewritten after every change.
- * Writes are atomic (write a temporary file, fsync, rename) and serialised, so a crash leaves the previous or
- * the new state, never a torn file. One process per data dir.
+ * Writes go through `write-file-atomic` (temporary file, fsync, rename) and are serialised, so a crash leaves the
+ * previous or the new state, never a torn file. The file is validated against its schema when it is opened. One
+ * process per data dir.
  */
 export class FileJobStore implements JobStore {
   private data: StoreData = emptyData();
@@ -31,21 +37,20 @@ export class FileJobStore implements JobStore {
 
   /**
    * Open (or create) the store under `dataDir`.
-   * @throws Error when the file exists but is not a Tanuki job store
+   * @throws ConfigError when the file exists but is not a valid Tanuki job store (it is left as it is: move it
+   *   away to start empty)
    */
   static async open(dataDir: string, clock: () => number = Date.now): Promise<FileJobStore> {
     const store = new FileJobStore(join(dataDir, "jobs.json"));
     store.now = clock;
     await mkdir(dataDir, { recursive: true });
+    let text: string | undefined;
     try {
-      const parsed = JSON.parse(await readFile(store.path, "utf8")) as StoreData;
-      if (parsed.version !== 1 || typeof parsed.jobs !== "object") {
-        throw new Error(`${store.path} is not a Tanuki job store (version ${String(parsed.version)})`);
-      }
-      store.data = { ...emptyData(), ...parsed };
+      text = await readFile(store.path, "utf8");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
+    if (text !== undefined) store.data = parseStore(store.path, text);
     for (const [ns, ids] of Object.entries(store.data.claims)) store.claimSets.set(ns, new Set(ids));
     return store;
   }
@@ -128,7 +133,7 @@ export class FileJobStore implements JobStore {
     if (this.queued) return this.queued;
     const next = this.writing.then(() => {
       this.queued = undefined;
-      return writeAtomically(this.path, `${JSON.stringify(this.data, null, 1)}\n`);
+      return writeFileAtomic(this.path, `${JSON.stringify(this.data, null, 1)}\n`, { encoding: "utf8", fsync: true });
     });
     this.queued = next;
     this.writing = next.catch(() => undefined);
@@ -136,17 +141,23 @@ export class FileJobStore implements JobStore {
   }
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, "utf8");
-  const handle = await open(tmp, "r");
+/**
+ * The store in `text`, validated.
+ * @throws ConfigError naming the file and each problem (key path and message)
+ */
+function parseStore(path: string, text: string): StoreData {
+  let json: unknown;
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path} is not a Tanuki job store: it is not JSON (${(err as Error).message})`);
   }
-  await rename(tmp, path);
+  const parsed = StoreData.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`${path} is not a Tanuki job store:\n  ${issues.join("\n  ")}`, issues);
+  }
+  return parsed.data;
 }
 
 function emptyData(): StoreData {

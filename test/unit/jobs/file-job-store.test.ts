@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { isTanukiError } from "../../../src/core/errors.js";
 import { FileJobStore } from "../../../src/jobs/store/file-job-store.js";
 import type { JobRecord } from "../../../src/jobs/store/job-store.js";
 
@@ -62,5 +63,21 @@ describe("FileJobStore", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "jobs.json"), JSON.stringify({ version: 9 }));
     await expect(FileJobStore.open(dir)).rejects.toThrow(/not a Tanuki job store/);
+  });
+
+  it("validates every record when it opens the file, names the bad key and leaves the file as it was", async () => {
+    const dir = tempDir();
+    const bad = JSON.stringify({ version: 1, jobs: { j1: { ...record("j1"), state: "exploded" } } });
+    writeFileSync(join(dir, "jobs.json"), bad);
+    const error = await FileJobStore.open(dir).catch((e: unknown) => e);
+    expect(isTanukiError(error, "config")).toBe(true);
+    expect((error as Error).message).toContain("jobs.j1.state");
+    expect(readFileSync(join(dir, "jobs.json"), "utf8")).toBe(bad);
+  });
+
+  it("refuses a file that is not JSON, saying so", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "jobs.json"), "{ half a stor");
+    await expect(FileJobStore.open(dir)).rejects.toThrow(/not a Tanuki job store: it is not JSON/);
   });
 });
