@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { readActionEnv } from "../config/action-env.js";
+import { readModelConfig } from "../config/model-config.js";
 import { isTanukiError } from "../core/errors.js";
 import { createActionLog } from "./action-log.js";
 import type { DisposableJobRunner } from "./job-recorder.js";
@@ -30,6 +31,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     // Loaded on first use only: a run that starts no job never loads node-llama-cpp.
     const { createJobRunner } = await import("../compose/create-job-runner.js");
     return createJobRunner({
+      modelConfig: readModelConfig(env, { adaptersDir: resolve("adapters") }),
       model: inputs.model,
       modelDir: inputs.modelDir,
       threads: inputs.threads,

@@ -3,6 +3,7 @@ import { startTanukiApp } from "../app/main.js";
 import { createJobRunner } from "../compose/create-job-runner.js";
 import { readCliEnv } from "../config/cli-env.js";
 import { EnvironmentConfig, environmentFromProcessEnv } from "../config/environment-config.js";
+import { readModelConfig } from "../config/model-config.js";
 import { defaultRunConfig } from "../config/run-config.js";
 
 /**
@@ -24,6 +25,7 @@ export async function runAppCommand(env: NodeJS.ProcessEnv, signal: AbortSignal)
     signal,
     createJobRunner: (appEnv) =>
       createJobRunner({
+        modelConfig: readModelConfig(env, { adaptersDir: resolve("adapters") }),
         model: engineEnv.TANUKI_MODEL,
         modelDir: engineEnv.TANUKI_MODEL_DIR,
         threads: engineEnv.TANUKI_THREADS,

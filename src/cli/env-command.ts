@@ -1,12 +1,11 @@
 import Dockerode from "dockerode";
 import { EnvironmentConfig } from "../config/environment-config.js";
-import { ConfigError } from "../core/errors.js";
 import { listCachedEnvironments, pruneEnvironments } from "../environment/environment-cache.js";
 
 /** Flags of `tanuki env prune`. */
 export interface EnvPruneFlags {
-  /** Size budget to keep, bytes (default: the cache budget, 20 GiB). */
-  maxBytes?: string;
+  /** Size budget to keep, bytes (default: the cache budget, 20 GiB); parsed by commander. */
+  maxBytes?: number;
   /** Remove every cached environment. */
   all?: boolean;
 }
@@ -37,7 +36,7 @@ export async function runEnvListCommand(context: {
  * `tanuki env prune`: removes the least recently used cached environments until the rest fit in the budget
  * (`--max-bytes`, default the cache's 20 GiB; `--all` removes every one). Images in use are kept.
  * @returns exit code 0
- * @throws ConfigError for an invalid `--max-bytes`; SandboxError when the engine is not reachable
+ * @throws SandboxError when the engine is not reachable
  */
 export async function runEnvPruneCommand(
   flags: EnvPruneFlags,
@@ -45,12 +44,7 @@ export async function runEnvPruneCommand(
 ): Promise<number> {
   let maxBytes = EnvironmentConfig.parse({}).cache.maxBytes;
   if (flags.all) maxBytes = 0;
-  else if (flags.maxBytes !== undefined) {
-    maxBytes = Number(flags.maxBytes);
-    if (!Number.isInteger(maxBytes) || maxBytes < 0) {
-      throw new ConfigError(`--max-bytes must be a whole number of bytes, got "${flags.maxBytes}"`, ["--max-bytes"]);
-    }
-  }
+  else if (flags.maxBytes !== undefined) maxBytes = flags.maxBytes;
   const { removed, keptBytes } = await pruneEnvironments(context.docker ?? new Dockerode(), maxBytes);
   for (const entry of removed) context.stdout.write(`removed ${entry.image} (${gib(entry.bytes)})\n`);
   context.stdout.write(`${removed.length} removed, ${gib(keptBytes)} kept\n`);

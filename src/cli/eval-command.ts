@@ -1,7 +1,7 @@
 import { availableParallelism, homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
 import { createEngine, type Engine } from "../compose/create-engine.js";
 import { readCliEnv } from "../config/cli-env.js";
@@ -17,11 +17,12 @@ import { createScoringDeps } from "../eval/scoring-deps.js";
 import { writeRunOutputs } from "../report/run-outputs.js";
 import { runEvalCompare } from "./eval-compare-command.js";
 import { EXIT_NOT_FIXED } from "./exit-codes.js";
-import { defaultOutDir, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
+import { defaultOutDir, runConfigFromFlags } from "./fix-options.js";
+import { addRunBudgetOptions, minutesToMs, type RunBudgetFlags, wholeNumber } from "./flag-parsers.js";
 import { formatElapsed } from "./progress.js";
 
 /** Flags of `tanuki eval`, as commander hands them over. */
-export interface EvalFlags {
+export interface EvalFlags extends RunBudgetFlags {
   out?: string;
   suite?: string;
   gold?: boolean;
@@ -33,15 +34,11 @@ export interface EvalFlags {
   imageTemplate?: string;
   setupCommand?: string;
   instances?: string;
-  workers?: string;
+  workers?: number;
   rerun?: boolean | string;
-  timeBudget?: string;
-  scoreTimeout?: string;
-  maxAttempts?: string;
-  tokenBudget?: string;
-  plans?: string;
+  /** `--score-timeout`, given in minutes, held in ms. */
+  scoreTimeout?: number;
   model?: string;
-  threads?: string;
 }
 
 /** What `tanuki eval` needs from its process: injected so tests can run it in-process. */
@@ -61,13 +58,6 @@ export interface EvalCommandContext {
 export function suitePath(name: string): string {
   if (!/^[a-z0-9-]+$/.test(name)) throw new UsageError(`Unknown suite "${name}" (try: starter)`);
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "evals", `${name}.jsonl`);
-}
-
-function positive(name: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got "${value}"`);
-  return n;
 }
 
 /**
@@ -99,9 +89,7 @@ export async function runEvalCommand(
     { ...flags, issue: "", setupCommand: undefined },
     { sandboxImage: env.TANUKI_SANDBOX_IMAGE },
   );
-  const scoreMinutes = Number(flags.scoreTimeout ?? "30");
-  if (!(scoreMinutes > 0)) throw new UsageError(`--score-timeout must be a positive number of minutes`);
-  config.sandbox.limits.commandTimeoutMs = Math.round(scoreMinutes * 60_000);
+  config.sandbox.limits.commandTimeoutMs = flags.scoreTimeout ?? 30 * 60_000;
   await (context.checkSandbox ?? checkSandboxReady)(config.sandbox.image);
 
   const outDir = flags.out ? resolve(context.cwd, flags.out) : defaultOutDir(context.cwd, new Date());
@@ -113,9 +101,10 @@ export async function runEvalCommand(
     source = { kind: "predictions", patches: await readPredictions(resolve(context.cwd, flags.predictions)) };
   } else {
     engine = await (context.createEngine ?? createEngine)({
+      modelConfig: readModelConfig(context.env, { adaptersDir: resolve(context.cwd, "adapters") }),
       model: flags.model ?? env.TANUKI_MODEL,
       modelDir: env.TANUKI_MODEL_DIR,
-      threads: threadsFromFlag(flags.threads) ?? env.TANUKI_THREADS,
+      threads: flags.threads ?? env.TANUKI_THREADS,
       ...(workRoot ? { workRoot } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
     });
@@ -127,8 +116,7 @@ export async function runEvalCommand(
     };
   }
   const parallel = source.kind !== "tanuki" || readModelConfig(context.env, { adaptersDir: "" }).backend === "openai";
-  const workers =
-    positive("workers", flags.workers) ?? (parallel ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1);
+  const workers = flags.workers ?? (parallel ? Math.max(1, Math.floor(availableParallelism() / 2)) : 1);
   const repos = flags.reposDir
     ? localRepos(resolve(context.cwd, flags.reposDir))
     : remoteRepos({
@@ -205,7 +193,7 @@ export function registerEvalCommand(
   const evalCommand = program
     .command("eval")
     .description("Measure Tanuki's resolve rate on SWE-bench-format tasks, and compare runs");
-  evalCommand
+  const runCommand = evalCommand
     .command("run", { isDefault: true })
     .description("Run and score every task of a task file (JSONL or JSON array) or a bundled suite")
     .argument("[tasks]", "SWE-bench-format task file")
@@ -223,18 +211,22 @@ export function registerEvalCommand(
     .option("--image-template <template>", "image per task, e.g. swebench/sweb.eval.x86_64.{sweb_id}:latest")
     .option("--setup-command <cmd>", "command Tanuki's sandbox runs once before testing")
     .option("--instances <ids>", "only these instance ids (comma-separated)")
-    .option("--workers <n>", "tasks run at the same time (default: 1 with the local model, else half the CPUs)")
+    .addOption(
+      new Option(
+        "--workers <n>",
+        "tasks run at the same time (default: 1 with the local model, else half the CPUs)",
+      ).argParser(wholeNumber(1)),
+    )
     .option("--rerun [which]", "run finished tasks again: all (default) or errors")
-    .option("--time-budget <minutes>", "Tanuki's wall-clock budget per task (default 30)")
-    .option("--score-timeout <minutes>", "time limit of the scoring tests per task (default 30)")
-    .option("--max-attempts <n>", "max code→test→review attempts per task (default 3)")
-    .option("--token-budget <tokens>", "model token budget per task (default 400000)")
-    .option("--plans <k>", "candidate plans the planner proposes (default 3)")
-    .option("--model <path|uri>", "GGUF model path or URI (default: $TANUKI_MODEL, else the default model)")
-    .option("--threads <n>", "generation threads (default: chosen from the CPUs available)")
-    .action(async (tasks: string | undefined, flags: EvalFlags) => {
-      context.setExitCode(await runEvalCommand(tasks, flags, { ...io(), ...context }));
-    });
+    .addOption(
+      new Option("--score-timeout <minutes>", "time limit of the scoring tests per task (default 30)").argParser(
+        minutesToMs,
+      ),
+    )
+    .option("--model <path|uri>", "GGUF model path or URI (default: $TANUKI_MODEL, else the default model)");
+  addRunBudgetOptions(runCommand, "per task").action(async (tasks: string | undefined, flags: EvalFlags) => {
+    context.setExitCode(await runEvalCommand(tasks, flags, { ...io(), ...context }));
+  });
   evalCommand
     .command("compare")
     .description("Pair two evaluation folders by task: both/only A/only B/neither, exact McNemar p-value, ratios")

@@ -5,6 +5,7 @@ import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
 import { createLocalEngine, type LocalEngine } from "../compose/create-local-engine.js";
 import { readCliEnv } from "../config/cli-env.js";
 import { environmentFromProcessEnv } from "../config/environment-config.js";
+import { readModelConfig } from "../config/model-config.js";
 import { UsageError } from "../core/errors.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
@@ -13,7 +14,7 @@ import { stripTerminalControls } from "../intake/terminal-text.js";
 import { runFix } from "../loop/run-fix.js";
 import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { exitCodeFor } from "./exit-codes.js";
-import { defaultOutDir, type FixFlags, runConfigFromFlags, threadsFromFlag } from "./fix-options.js";
+import { defaultOutDir, type FixFlags, runConfigFromFlags } from "./fix-options.js";
 import { oneLine, ProgressRenderer } from "./progress.js";
 import { readIssueArgument } from "./read-issue.js";
 
@@ -47,7 +48,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
     sandboxImage: env.TANUKI_SANDBOX_IMAGE,
     environment: environmentFromProcessEnv(context.env),
   });
-  const threads = threadsFromFlag(flags.threads) ?? env.TANUKI_THREADS;
+  const threads = flags.threads ?? env.TANUKI_THREADS;
   const outDir = flags.out ? resolve(context.cwd, flags.out) : defaultOutDir(context.cwd, new Date());
   await mkdir(outDir, { recursive: true });
   const paths = runOutputPaths(outDir);
@@ -62,6 +63,8 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
   };
   await (context.checkSandbox ?? checkSandboxReady)(config.sandbox.image);
   const engine: LocalEngine = await (context.createEngine ?? createLocalEngine)({
+    // The backend comes from the environment this command was given, never from process.env behind its back.
+    modelConfig: readModelConfig(context.env, { adaptersDir: resolve(context.cwd, "adapters") }),
     model: flags.model ?? env.TANUKI_MODEL,
     modelDir: env.TANUKI_MODEL_DIR,
     threads,

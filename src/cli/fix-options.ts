@@ -1,76 +1,52 @@
 import { resolve } from "node:path";
-import { ThreadCount } from "../config/cli-env.js";
 import { RunConfig } from "../config/run-config.js";
 import { ConfigError } from "../core/errors.js";
+import type { RunBudgetFlags } from "./flag-parsers.js";
 
-/** Flags of `tanuki fix`, as commander hands them over (strings unless parsed). */
-export interface FixFlags {
+/** Flags of `tanuki fix`, as commander hands them over, numbers already parsed (see `flag-parsers.ts`). */
+export interface FixFlags extends RunBudgetFlags {
   issue: string;
   model?: string;
   out?: string;
-  maxAttempts?: string;
-  timeBudget?: string;
-  tokenBudget?: string;
-  plans?: string;
   testCommand?: string;
   setupCommand?: string;
-  /** Comma-separated hosts the install may reach besides the registries. */
-  allowHost?: string;
+  /** Hosts the install may reach besides the registries (`--allow-host a,b`). */
+  allowHost?: string[];
   npmRegistry?: string;
   pipIndexUrl?: string;
   caBundle?: string;
-  /** Minutes. */
-  setupTimeout?: string;
+  /** `--setup-timeout`, given in minutes, held in ms. */
+  setupTimeout?: number;
   /** `--no-env-cache` sets false. */
   envCache?: boolean;
   image?: string;
   allowWorkflows?: boolean;
-  threads?: string;
   branch?: string;
 }
 
-function intFlag(name: string, value: string | undefined, scale = 1): number | undefined {
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0)
-    throw new ConfigError(`--${name} must be a positive number, got "${value}"`, [`--${name}`]);
-  return Math.round(number * scale);
-}
-
 /**
- * Build the validated RunConfig from flags (`--time-budget` is in minutes, `--token-budget` in tokens).
- * @throws ConfigError naming the flag when a value is out of range
+ * Build the validated RunConfig from parsed flags (budgets in ms and tokens).
+ * @throws ConfigError naming the setting when a value is out of the configuration's range (e.g. `--plans 99`)
  */
 export function runConfigFromFlags(
   flags: FixFlags,
   env: { sandboxImage?: string; environment?: Record<string, unknown> },
 ): RunConfig {
-  const budgets = {
-    maxAttempts: intFlag("max-attempts", flags.maxAttempts),
-    wallClockMs: intFlag("time-budget", flags.timeBudget, 60_000),
-    maxTokens: intFlag("token-budget", flags.tokenBudget),
-  };
+  const budgets = { maxAttempts: flags.maxAttempts, wallClockMs: flags.timeBudget, maxTokens: flags.tokenBudget };
   const candidate = {
     budgets: Object.fromEntries(Object.entries(budgets).filter(([, v]) => v !== undefined)),
-    planCandidates: intFlag("plans", flags.plans),
+    planCandidates: flags.plans,
     sandbox: { image: flags.image ?? env.sandboxImage ?? "tanuki-sandbox:latest" },
     paths: { allowWorkflows: flags.allowWorkflows ?? false },
     testCommand: flags.testCommand,
     setupCommand: flags.setupCommand,
     environment: {
       ...env.environment,
-      ...(flags.allowHost
-        ? {
-            allowHosts: flags.allowHost
-              .split(",")
-              .map((h) => h.trim())
-              .filter(Boolean),
-          }
-        : {}),
+      ...(flags.allowHost ? { allowHosts: flags.allowHost } : {}),
       ...(flags.npmRegistry ? { npmRegistry: flags.npmRegistry } : {}),
       ...(flags.pipIndexUrl ? { pipIndexUrl: flags.pipIndexUrl } : {}),
       ...(flags.caBundle ? { caBundle: flags.caBundle } : {}),
-      ...(flags.setupTimeout ? { timeoutMs: intFlag("setup-timeout", flags.setupTimeout, 60_000) } : {}),
+      ...(flags.setupTimeout ? { timeoutMs: flags.setupTimeout } : {}),
       ...(flags.envCache === false ? { cache: { enabled: false } } : {}),
     },
   };
@@ -79,18 +55,6 @@ export function runConfigFromFlags(
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new ConfigError(`Invalid options:\n  ${issues.join("\n  ")}`, issues);
   }
-  return parsed.data;
-}
-
-/**
- * The `--threads` flag as a number (undefined when absent).
- * @throws ConfigError naming the flag when it is not a whole number in 1..512
- */
-export function threadsFromFlag(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = ThreadCount.safeParse(value);
-  if (!parsed.success)
-    throw new ConfigError(`--threads must be a whole number from 1 to 512, got "${value}"`, ["--threads"]);
   return parsed.data;
 }
 

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { isTanukiError } from "../core/errors.js";
 import { type AdaptersFlags, runAdaptersCommand } from "./adapters-command.js";
 import { runAppCommand } from "./app-command.js";
@@ -8,6 +8,7 @@ import { registerEvalCommand } from "./eval-command.js";
 import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
 import type { FixFlags } from "./fix-options.js";
+import { addRunBudgetOptions, commaList, minutesToMs, wholeNumber } from "./flag-parsers.js";
 import { type ModelsPullFlags, runModelsPullCommand } from "./models-command.js";
 import { runServeCommand, type ServeFlags } from "./serve-command.js";
 
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
 
-  program
+  const fix = program
     .command("fix")
     .description("Fix an issue in a local git repository and leave a tanuki/<slug> branch with the result")
     .argument("<repo>", "path of the git repository")
@@ -42,34 +43,34 @@ export async function main(argv: string[]): Promise<number> {
       "GGUF model path or URI (default: $TANUKI_MODEL, else a small code model downloaded on first use)",
     )
     .option("--out <dir>", "output folder for run.json, pr.md and trace.jsonl (default: ./.tanuki/runs/<time>)")
-    .option("--max-attempts <n>", "max code→test→review attempts (default 3)")
-    .option("--time-budget <minutes>", "wall-clock budget for the run (default 30)")
-    .option("--token-budget <tokens>", "model token budget for the run (default 400000)")
-    .option("--plans <k>", "candidate plans the planner proposes (default 3)")
     .option("--test-command <cmd>", "override the detected test command (runs in the sandbox)")
     .option("--setup-command <cmd>", "install command of the environment phase (replaces detection; registries only)")
-    .option("--allow-host <hosts>", "comma-separated hosts the install may reach besides the package registries")
+    .addOption(
+      new Option(
+        "--allow-host <hosts>",
+        "comma-separated hosts the install may reach besides the package registries",
+      ).argParser(commaList),
+    )
     .option("--npm-registry <url>", "npm registry mirror for the install (default: $TANUKI_NPM_REGISTRY)")
     .option("--pip-index-url <url>", "Python package index mirror for the install (default: $TANUKI_PIP_INDEX_URL)")
     .option(
       "--ca-bundle <path|none>",
       "CA bundle trusted by the install (default: $NODE_EXTRA_CA_CERTS, $SSL_CERT_FILE or the system's)",
     )
-    .option("--setup-timeout <minutes>", "time limit of the install (default 20)")
+    .addOption(new Option("--setup-timeout <minutes>", "time limit of the install (default 20)").argParser(minutesToMs))
     .option("--no-env-cache", "install from scratch instead of reusing a cached environment")
     .option("--image <name>", "sandbox image (default: $TANUKI_SANDBOX_IMAGE or tanuki-sandbox:latest)")
-    .option("--threads <n>", "generation threads (default: chosen from the CPUs available)")
     .option("--branch <name>", "result branch name (must start with tanuki/)")
-    .option("--allow-workflows", "allow edits under .github/workflows/")
-    .action(async (repo: string, flags: FixFlags) => {
-      exitCode = await runFixCommand(repo, flags, {
-        cwd: process.cwd(),
-        env: process.env,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        signal: controller.signal,
-      });
+    .option("--allow-workflows", "allow edits under .github/workflows/");
+  addRunBudgetOptions(fix, "for the run").action(async (repo: string, flags: FixFlags) => {
+    exitCode = await runFixCommand(repo, flags, {
+      cwd: process.cwd(),
+      env: process.env,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: controller.signal,
     });
+  });
 
   program
     .command("app")
@@ -154,7 +155,7 @@ export async function main(argv: string[]): Promise<number> {
   envCommand
     .command("prune")
     .description("Remove the least recently used cached environments until the rest fit the size budget")
-    .option("--max-bytes <bytes>", "size budget to keep (default 20 GiB)")
+    .addOption(new Option("--max-bytes <bytes>", "size budget to keep (default 20 GiB)").argParser(wholeNumber(0)))
     .option("--all", "remove every cached environment")
     .action(async (flags: EnvPruneFlags) => {
       exitCode = await runEnvPruneCommand(flags, { stdout: process.stdout });

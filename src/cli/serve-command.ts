@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import { z } from "zod";
 import { AGENT_IDS, DEFAULT_ROSTER } from "../agents/index.js";
 import { loadLocalModel } from "../compose/create-engine.js";
 import { readCliEnv, ThreadCount } from "../config/cli-env.js";
+import { readModelConfig } from "../config/model-config.js";
 import { UsageError } from "../core/errors.js";
 import { startServeServer } from "../serve/serve-server.js";
 
@@ -65,6 +67,7 @@ export async function runServeCommand(flags: ServeFlags, context: ServeCommandCo
   const options = parsed.data;
   const token = flags.token ?? context.env.TANUKI_SERVE_TOKEN;
   const model = await loadLocalModel({
+    modelConfig: readModelConfig(context.env, { adaptersDir: resolve("adapters") }),
     model: flags.model ?? env.TANUKI_MODEL,
     modelDir: env.TANUKI_MODEL_DIR,
     threads: options.threads ?? env.TANUKI_THREADS,

@@ -4,7 +4,7 @@ import { readAdapterManifest } from "../adapters/adapter-manifest.js";
 import { resolveAgentAdapters } from "../adapters/agent-adapters.js";
 import { DEFAULT_ROSTER } from "../agents/roster.js";
 import { DEFAULT_MODEL_DIR } from "../config/cli-env.js";
-import { type ModelConfig, readModelConfig } from "../config/model-config.js";
+import type { ModelConfig } from "../config/model-config.js";
 import { TreeSitterExplorer } from "../context/tree-sitter-explorer.js";
 import type { RunEventListener } from "../core/events.js";
 import { DockerEnvironmentProvider } from "../environment/docker-environment-provider.js";
@@ -31,10 +31,10 @@ export interface EngineOptions {
   onDownload?: (progress: { what: string; downloadedBytes: number; totalBytes?: number }) => void;
   signal?: AbortSignal;
   /**
-   * Backend and its settings (see src/config/model-config.ts). Default: read from the process environment
-   * (`TANUKI_BACKEND`, `TANUKI_OPENAI_*`, `TANUKI_ADAPTERS_DIR`, …; adapters default to `./adapters`).
+   * Backend and its settings (see src/config/model-config.ts), read by the entry point from the environment it
+   * was given (`readModelConfig(env, …)`): nothing here reads `process.env`, so an injected value always wins.
    */
-  modelConfig?: ModelConfig;
+  modelConfig: ModelConfig;
 }
 
 /**
@@ -67,8 +67,8 @@ export interface Engine {
  *
  * @throws ModelError (code `model-download` when the model cannot be fetched; the message says how to pass one)
  */
-export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const config = options.modelConfig ?? defaultModelConfig();
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const config = options.modelConfig;
   const model =
     config.backend === "openai"
       ? await OpenAICompatibleModel.connect({
@@ -88,8 +88,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
 /** Options of {@link loadLocalModel}: the engine's model options plus llama.cpp's parallel sequences. */
 export interface LocalModelOptions
   extends Pick<EngineOptions, "model" | "modelDir" | "threads" | "onDownload" | "signal"> {
-  /** Adapters folder and memory budget; default from the environment (adapters in `./adapters`). */
-  modelConfig?: ModelConfig;
+  /** Backend settings: the adapters folder and memory budget (read by the entry point, see `EngineOptions`). */
+  modelConfig: ModelConfig;
   /** Parallel sequences per adapter context. Default 1. */
   sequences?: number;
   /** Context size, tokens. Default: the model's, capped at 8192. */
@@ -105,8 +105,8 @@ export interface LocalModelOptions
  *   does not fit the model)
  * @throws ConfigError when the adapter manifest is invalid
  */
-export async function loadLocalModel(options: LocalModelOptions = {}): Promise<LlamaCppModel> {
-  const config = options.modelConfig ?? defaultModelConfig();
+export async function loadLocalModel(options: LocalModelOptions): Promise<LlamaCppModel> {
+  const config = options.modelConfig;
   const adaptersDir = config.backend === "llama-cpp" ? config.adaptersDir : resolve("adapters");
   const what = options.model ?? "the default model";
   const modelPath = await resolveModel(options.model, {
@@ -133,11 +133,6 @@ export async function loadLocalModel(options: LocalModelOptions = {}): Promise<L
  */
 async function agentAdapters(dir: string) {
   return resolveAgentAdapters({ dir, manifest: await readAdapterManifest(dir), roster: DEFAULT_ROSTER });
-}
-
-/** The backend chosen by the process environment, adapters in `<cwd>/adapters` unless configured. */
-function defaultModelConfig(): ModelConfig {
-  return readModelConfig(process.env, { adaptersDir: resolve("adapters") });
 }
 
 /**

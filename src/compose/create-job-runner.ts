@@ -21,13 +21,11 @@ import { runFix } from "../loop/run-fix.js";
 import { runReview } from "../loop/run-review.js";
 import { createEngine, type Engine, type EngineOptions } from "./create-engine.js";
 
-/** Options of {@link createJobRunner}. */
-export interface JobRunnerOptions extends EngineOptions {
-  /** Folder for per-job traces (`<id>.jsonl`). */
-  traceDir: string;
-  /** Prebuilt engine (tests, or a process that shares one); otherwise one is created from the options. */
-  engine?: Engine;
-}
+/**
+ * Options of {@link createJobRunner}: where traces go, and either a prebuilt engine (tests, or a process that shares
+ * one) or the options to build one.
+ */
+export type JobRunnerOptions = { traceDir: string } & ({ engine: Engine } | EngineOptions);
 
 function traceFile(traceDir: string, id: string): string {
   return join(traceDir, `${id.replace(/[^A-Za-z0-9._-]+/g, "_")}.jsonl`);
@@ -74,7 +72,7 @@ export function jobModel(
  * per job (`<traceDir>/<id>.jsonl`) and the job's model choice into them.
  */
 export async function createJobRunner(options: JobRunnerOptions): Promise<JobRunner & { dispose(): Promise<void> }> {
-  const engine = options.engine ?? (await createEngine(options));
+  const engine = "engine" in options ? options.engine : await createEngine(options);
   await mkdir(options.traceDir, { recursive: true });
 
   /** Loop dependencies for one job: its trace file, its listener, its per-agent model choice. */

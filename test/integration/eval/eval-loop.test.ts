@@ -62,7 +62,7 @@ describeDocker("tanuki eval through the whole loop (perfect scripted model, real
 
     const code = await runEvalCommand(
       taskFile,
-      { out: outDir, reposDir, workers: "2", maxAttempts: "2", plans: "2" },
+      { out: outDir, reposDir, workers: 2, maxAttempts: 2, plans: 2 },
       {
         cwd: root,
         env: { ...process.env, TANUKI_SANDBOX_IMAGE: TEST_SANDBOX_IMAGE },

@@ -36,4 +36,26 @@ describe("runFixCommand", () => {
     );
     expect(checkSandbox).not.toHaveBeenCalled();
   });
+
+  it("builds the engine with the backend of the environment it was given, not the process's", async () => {
+    const repo = await mkdtemp(`${tmpdir()}/tanuki-cli-`);
+    const createEngine = vi.fn(async () => {
+      throw new SandboxError("stop here: the engine options were recorded");
+    });
+    const env = { TANUKI_BACKEND: "openai", TANUKI_OPENAI_BASE_URL: "http://gpu-box.invalid:8000/v1" };
+    expect(process.env.TANUKI_OPENAI_BASE_URL).toBeUndefined();
+
+    await expect(
+      runFixCommand(
+        repo,
+        { issue: "bug", out: `${repo}/.out` },
+        context({ checkSandbox: async () => {}, createEngine, cwd: repo, env }),
+      ),
+    ).rejects.toThrow(/stop here/);
+    expect(createEngine).toHaveBeenCalledWith(
+      expect.objectContaining({
+        modelConfig: expect.objectContaining({ backend: "openai", baseUrl: "http://gpu-box.invalid:8000/v1" }),
+      }),
+    );
+  });
 });
