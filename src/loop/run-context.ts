@@ -41,7 +41,6 @@ export class RunContext {
   private readonly startMs: number;
   private readonly timer: ReturnType<typeof setTimeout>;
   private readonly onOuterAbort: () => void;
-  private stop: StopCause | undefined;
 
   constructor(
     task: Task,
@@ -78,9 +77,14 @@ export class RunContext {
     return this.controller.signal;
   }
 
-  /** What stopped the run from outside (cancel, budget), if anything did. */
+  /**
+   * What stopped the run from outside (cancel, budget), if anything did. Read from the run signal's abort reason,
+   * the one place the cause is kept (so the signal and the cause can never disagree).
+   */
   get stopCause(): StopCause | undefined {
-    return this.stop;
+    if (!this.controller.signal.aborted) return undefined;
+    const reason: unknown = this.controller.signal.reason;
+    return reason instanceof BudgetExhaustedSignal ? { kind: "budget", exhaustion: reason.exhaustion } : { kind: "cancelled" };
   }
 
   /** Monotonic time, ms (the injected clock, else `performance.now()`). */
@@ -170,8 +174,9 @@ export class RunContext {
    * tokens are spent (or, with `nextAttempt`, the attempts).
    */
   checkBudget(nextAttempt = false): void {
-    if (this.stop?.kind === "cancelled") throw new CancelledError("the run was cancelled");
-    if (this.stop?.kind === "budget") throw new BudgetExhaustedSignal(this.stop.exhaustion);
+    const stop = this.stopCause;
+    if (stop?.kind === "cancelled") throw new CancelledError("the run was cancelled");
+    if (stop?.kind === "budget") throw new BudgetExhaustedSignal(stop.exhaustion);
     const exhaustion = this.budgetExhaustion(nextAttempt);
     if (exhaustion) {
       if (exhaustion.kind !== "attempts") this.abort({ kind: "budget", exhaustion });
@@ -186,8 +191,7 @@ export class RunContext {
   }
 
   private abort(cause: StopCause): void {
-    if (this.stop) return;
-    this.stop = cause;
+    if (this.controller.signal.aborted) return;
     this.controller.abort(
       cause.kind === "cancelled"
         ? new CancelledError("the run was cancelled")

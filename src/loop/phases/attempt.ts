@@ -44,7 +44,7 @@ function newTestsDoNotReproduce(proof: Proof | undefined): boolean {
  * One attempt: restore the best state so far (or the base), code the plan's steps, let the tester add a
  * spec-anchored test (until one is in the state, or again when its test did not reproduce the issue), snapshot,
  * verify with fail-before / pass-after proof (see `verifyPhase`), review adversarially, and score.
- * The snapshot is offered to the keeper, which keeps it only when it beats the best so far.
+ * Returns the attempt's record; the caller keeps it with {@link recordAttempt}.
  */
 export async function runAttempt(ctx: RunContext, state: RunState, attempt: number): Promise<AttemptRecord> {
   const started = ctx.now();
@@ -147,10 +147,18 @@ export async function runAttempt(ctx: RunContext, state: RunState, attempt: numb
       return failure ? { failureSignature: failure } : {};
     })(),
   };
-  state.attempts.push(record);
-  const kept = state.keeper.offer({ attempt, snapshot, score: result.score });
-  ctx.world.addNote(
-    `attempt ${attempt}: score ${result.score}${kept ? " (best so far)" : ""}; ${failureReason ?? "tests pass and nothing blocking is open"}`,
-  );
   return record;
+}
+
+/**
+ * Keeps a finished attempt in the run's state: its record, and its snapshot when it beats the best so far
+ * (snapshot protection). The one place attempts enter the state.
+ */
+export function recordAttempt(ctx: RunContext, state: RunState, record: AttemptRecord): void {
+  const { attempt, snapshot, score, failureReason } = record.result;
+  state.attempts.push(record);
+  const kept = snapshot !== undefined && state.keeper.offer({ attempt, snapshot, score });
+  ctx.world.addNote(
+    `attempt ${attempt}: score ${score}${kept ? " (best so far)" : ""}; ${failureReason ?? "tests pass and nothing blocking is open"}`,
+  );
 }

@@ -2,7 +2,7 @@ import type { LoopStop } from "../outcome.js";
 import type { RunContext } from "../run-context.js";
 import type { RunState } from "../run-state.js";
 import { StuckDetector } from "../stuck-detector.js";
-import { runAttempt } from "./attempt.js";
+import { recordAttempt, runAttempt } from "./attempt.js";
 import { mustPropagate } from "./plan.js";
 import { rcaPhase } from "./rca.js";
 
@@ -21,6 +21,7 @@ export async function attemptsPhase(ctx: RunContext, state: RunState): Promise<L
     const attempt = ctx.attemptsStarted;
     ctx.emit({ type: "attempt", attempt, maxAttempts });
     const record = await runAttempt(ctx, state, attempt);
+    recordAttempt(ctx, state, record);
     if (record.succeeded) return { kind: "success" };
     if (!ctx.budgetExhaustion(false)) {
       try {
