@@ -82,7 +82,12 @@ export async function benchLoop(options: { image: string; runs?: number }): Prom
   return {
     description: "one fix run (2 attempts, 2 plans) with a zero-latency scripted model; real git and Docker sandbox",
     runs,
-    medianMs: Object.fromEntries(keys.map((key) => [key, median(key)])),
+    medianMs: Object.fromEntries(
+      keys.filter((key) => key.endsWith("Ms") || key.startsWith("phase.")).map((key) => [key, median(key)]),
+    ),
+    counts: Object.fromEntries(
+      keys.filter((key) => !key.endsWith("Ms") && !key.startsWith("phase.")).map((key) => [key, median(key)]),
+    ),
   };
 }
 
@@ -93,6 +98,7 @@ async function measureOnce(image: string, index: number): Promise<Record<string,
   const script = baseScript();
   script["tanuki-coder"] = [{ explanation: "guard", edits: [FIX_EDIT] }];
   const model = new ScriptedModel(script);
+  const testRuns = { before: 0, after: 0 };
   try {
     const start = performance.now();
     const result = await runFix(
@@ -104,6 +110,9 @@ async function measureOnce(image: string, index: number): Promise<Record<string,
         workspaces: timedWorkspaces(new GitWorkspaceProvider(), watch),
         explorer: new TreeSitterExplorer(),
         trace: new MemoryTrace(),
+        onEvent: (event) => {
+          if (event.type === "tests") testRuns[event.which] += 1;
+        },
         workRoot,
         roster: capRosterTokens(DEFAULT_ROSTER, 2048),
       },
@@ -118,7 +127,18 @@ async function measureOnce(image: string, index: number): Promise<Record<string,
         .filter(([key]) => key !== "totalMs")
         .map(([key, ms]) => [`phase.${key}`, ms ?? 0]),
     );
-    return { totalMs, sandboxMs: sandbox, gitMs: git, otherMs: totalMs - sandbox - git, ...phases };
+    return {
+      totalMs,
+      sandboxMs: sandbox,
+      gitMs: git,
+      otherMs: totalMs - sandbox - git,
+      ...phases,
+      // Counts, not ms: what a fixed run costs in model calls and test runs (verification: 1 to 3 per attempt).
+      modelCallsPerFixedRun: result.usage.calls,
+      attempts: result.attempts.length,
+      verificationTestRunsPerAttempt: testRuns.after / Math.max(1, result.attempts.length),
+      perTestProof: result.attempts.at(-1)?.proof?.mode === "per-test" ? 1 : 0,
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
     await rm(workRoot, { recursive: true, force: true });
