@@ -84,7 +84,9 @@ export class RunContext {
   get stopCause(): StopCause | undefined {
     if (!this.controller.signal.aborted) return undefined;
     const reason: unknown = this.controller.signal.reason;
-    return reason instanceof BudgetExhaustedSignal ? { kind: "budget", exhaustion: reason.exhaustion } : { kind: "cancelled" };
+    return reason instanceof BudgetExhaustedSignal
+      ? { kind: "budget", exhaustion: reason.exhaustion }
+      : { kind: "cancelled" };
   }
 
   /** Monotonic time, ms (the injected clock, else `performance.now()`). */
