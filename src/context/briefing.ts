@@ -1,6 +1,7 @@
 import type { Task } from "../core/task.js";
 import { delimitUntrusted } from "../intake/delimit.js";
 import { issueSection } from "../intake/issue-section.js";
+import { escapePromptName } from "../intake/prompt-name.js";
 import { type FocusFile, renderFocusedFiles } from "./file-focus.js";
 import { emptyHints, type FocusHints } from "./focus-hints.js";
 import type { RepoFacts } from "./repo-facts.js";
@@ -36,8 +37,9 @@ export interface BriefingInput {
 function factsSection(facts: RepoFacts): string {
   const items = [`language: ${facts.language}`];
   if (facts.packageManager) items.push(`package manager: ${facts.packageManager}`);
-  items.push(`test command: ${facts.testCommand ? `\`${facts.testCommand}\`` : "none detected"}`);
-  if (facts.testDir) items.push(`tests belong in: ${facts.testDir}/`);
+  // Repository-derived names are escaped: a path or command may hold a line break and text of its own.
+  items.push(`test command: ${facts.testCommand ? `\`${escapePromptName(facts.testCommand)}\`` : "none detected"}`);
+  if (facts.testDir) items.push(`tests belong in: ${escapePromptName(`${facts.testDir}/`)}`);
   items.push(`existing test files: ${facts.testFiles.length}`);
   return `## Repository\n${items.map((i) => `- ${i}`).join("\n")}`;
 }

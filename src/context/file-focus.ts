@@ -1,4 +1,5 @@
 import { delimitUntrusted } from "../intake/delimit.js";
+import { escapePromptName } from "../intake/prompt-name.js";
 import type { FocusHints, LineRange } from "./focus-hints.js";
 import type { SymbolSignature } from "./repo-facts.js";
 import { largestFitting, type TokenCounter } from "./tokens.js";
@@ -162,7 +163,7 @@ function renderWindows(
   const width = String(total).length;
   const shown = ranges.map((range) => `${range.start}-${range.end}`).join(", ");
   const parts = [
-    `### ${file.path} (${total} lines; shown: lines ${shown || "none"}${options.canRead ? "; ask for other lines with `read`" : ""})`,
+    `### ${escapePromptName(file.path)} (${total} lines; shown: lines ${shown || "none"}${options.canRead ? "; ask for other lines with `read`" : ""})`,
   ];
   if (outline.length > 0) {
     parts.push(delimitUntrusted(`declarations in ${file.path} not shown`, outline.join("\n")));
@@ -178,7 +179,7 @@ function renderWindows(
 /** The whole file, fenced. */
 function renderWhole(file: FocusFile, lines: readonly string[], numbered: boolean): string {
   const width = String(lines.length).length;
-  return `### ${file.path} (${lines.length} lines, whole file)\n${delimitUntrusted(
+  return `### ${escapePromptName(file.path)} (${lines.length} lines, whole file)\n${delimitUntrusted(
     `file ${file.path}`,
     body(lines, { start: 1, end: lines.length }, numbered, width),
   )}`;
@@ -264,7 +265,7 @@ export function renderFocusedFiles(files: readonly FocusFile[], hints: FocusHint
     const share = waiting === 0 ? left : Math.floor(left * (index === 0 ? 0.7 : 0.5));
     const rendered = share > 0 ? renderFocusedFile(file, hints, { ...options, budgetTokens: share }) : undefined;
     if (!rendered) {
-      omitted.push(file.path);
+      omitted.push(escapePromptName(file.path));
       return;
     }
     parts.push(rendered);

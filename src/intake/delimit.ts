@@ -31,10 +31,10 @@ export function fenceLookalikes(text: string): { real: boolean; escaped: boolean
   };
 }
 
-/** Keeps a label printable and quote-free: letters, digits, spaces and `._,:/@#()+-`, at most 200 characters. */
+/** Keeps a label printable and quote-free: letters, digits, spaces and `._,:/@#()+\-`, at most 200 characters. */
 function cleanLabel(label: string): string {
   const cleaned = label
-    .replace(/[^\p{L}\p{N} ._,:/@#()+-]/gu, " ")
+    .replace(/[^\p{L}\p{N} ._,:/@#()+\\-]/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
   return (cleaned || "data").slice(0, 200);
@@ -58,7 +58,9 @@ function cleanLabel(label: string): string {
  * @param label  what the data is, e.g. `issue`, `file src/app.py`, `test output`; reduced to safe characters
  */
 export function delimitUntrusted(label: string, text: string): string {
-  const name = cleanLabel(label);
+  // A label names a file, and file names may hold line breaks: escape them (`\n`) so they stay visible as part of
+  // the name instead of reading as text of the prompt's own.
+  const name = cleanLabel(label.replace(/\r\n|[\n\r\u0085\u2028\u2029]/g, "\\n"));
   const escaped = text.replace(FENCE_LOOKALIKE, "&lt;$1");
   const id = createHash("sha256").update(name).update("\u0000").update(escaped).digest("hex").slice(0, 12);
   const body = escaped.endsWith("\n") ? escaped : `${escaped}\n`;

@@ -62,7 +62,7 @@ function allowedLink(href: string, prefix: string | undefined): boolean {
   try {
     const url = new URL(href);
     const base = new URL(prefix);
-    return url.origin === base.origin && (url.pathname + "/").startsWith(base.pathname.replace(/\/?$/, "/"));
+    return url.origin === base.origin && `${url.pathname}/`.startsWith(base.pathname.replace(/\/?$/, "/"));
   } catch {
     return false;
   }

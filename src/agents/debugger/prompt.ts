@@ -1,5 +1,6 @@
 import type { Finding, RootCauseAnalysis } from "../../core/finding.js";
 import type { TestReport } from "../../core/test-report.js";
+import { escapePromptName } from "../../intake/prompt-name.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import { describeTests } from "../reviewer/prompt.js";
 import type { RosterEntry } from "../roster.js";
@@ -40,7 +41,7 @@ const INSTRUCTIONS =
 /** Builds the debugger's messages; every piece of evidence is fenced as data. */
 export function buildDebuggerMessages(entry: RosterEntry, input: DebuggerInput): ChatMessage[] {
   const tests = input.tests
-    ? `## Test run (${input.tests.command}): ${describeTests(input.tests)}\n${untrusted("test output", tail(input.tests.outputTail, 4_000))}`
+    ? `## Test run (${escapePromptName(input.tests.command)}): ${describeTests(input.tests)}\n${untrusted("test output", tail(input.tests.outputTail, 4_000))}`
     : "## Test run\nNo test run is available for this attempt.";
   const problems =
     input.editProblems.length > 0

@@ -1,4 +1,5 @@
 import { describeTestCounts, type TestReport } from "../../core/test-report.js";
+import { escapePromptName } from "../../intake/prompt-name.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
@@ -48,7 +49,7 @@ export function buildReviewerMessages(entry: RosterEntry, input: ReviewerInput):
     testCommandSection(input.testCommand ?? input.after?.command ?? input.before?.command),
     `## Diff\n${untrusted("diff", head(input.diff || "(empty diff: no change was made)", input.maxDiffChars ?? 12_000))}`,
     tests.length > 0
-      ? `## Test results (command: ${input.after?.command ?? input.before?.command})\n${untrusted("test results", tests.join("\n"))}`
+      ? `## Test results (command: ${escapePromptName(input.after?.command ?? input.before?.command ?? "")})\n${untrusted("test results", tests.join("\n"))}`
       : "",
   ]);
 }

@@ -1,3 +1,4 @@
+import { escapePromptName } from "../../intake/prompt-name.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
 import type { RosterEntry } from "../roster.js";
 import {
@@ -43,7 +44,7 @@ const INSTRUCTIONS =
 export function buildTesterMessages(entry: RosterEntry, input: TesterInput): ChatMessage[] {
   const layout =
     `Language: ${input.language}\nTest command: ${input.testCommand ?? "none detected or configured"}\n` +
-    `Test folder: ${input.testDir ?? "(none detected)"}\nExisting test files: ${input.testFiles.join(", ") || "(none)"}`;
+    `Test folder: ${input.testDir ? escapePromptName(input.testDir) : "(none detected)"}\nExisting test files: ${input.testFiles.map(escapePromptName).join(", ") || "(none)"}`;
   const problems =
     input.editProblems.length > 0
       ? `## Your previous edits did not apply: fix them\n${untrusted("edit problems", input.editProblems.join("\n"))}`
