@@ -12,8 +12,8 @@ import type { ChatModel } from "../llm/chat-model.js";
 import { LlamaCppModel } from "../llm/llama-cpp-model.js";
 import { OpenAICompatibleModel } from "../llm/openai-compatible-model.js";
 import { resolveModel } from "../llm/resolve-model.js";
-import { JsonlTraceSink } from "../loop/jsonl-trace.js";
 import type { LoopDeps } from "../loop/loop-deps.js";
+import { JsonlTraceSink } from "../report/jsonl-trace.js";
 import { DockerSandboxProvider } from "../sandbox/docker-sandbox.js";
 import { GitWorkspaceProvider } from "../workspace/git-workspace.js";
 

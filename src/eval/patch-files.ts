@@ -1,36 +1,14 @@
+import { type DiffSection, splitDiff } from "../diff/unified-diff.js";
+
 /** One file's section of a unified diff (`diff --git a/… b/…` up to the next such header). */
-export interface PatchSection {
-  /** Path before the change (`a/` side), undefined for a new file. */
-  oldPath?: string;
-  /** Path after the change (`b/` side), undefined for a deleted file. */
-  newPath?: string;
-  text: string;
-}
+export type PatchSection = DiffSection;
 
 /**
- * Splits a git-style unified diff into per-file sections. Paths come from the `---`/`+++` lines (falling back to
- * the `diff --git` header for binary or mode-only sections). Text before the first header (a commit message) is
- * dropped.
+ * Splits a git-style unified diff into per-file sections (see `splitDiff`, the one diff parser). Text before the
+ * first header (a commit message) is dropped.
  */
 export function splitPatch(patch: string): PatchSection[] {
-  const sections: PatchSection[] = [];
-  const starts = [...patch.matchAll(/^diff --git /gm)].map((m) => m.index ?? 0);
-  starts.forEach((start, i) => {
-    const text = patch.slice(start, starts[i + 1] ?? patch.length);
-    const oldLine = /^--- (.+)$/m.exec(text)?.[1];
-    const newLine = /^\+\+\+ (.+)$/m.exec(text)?.[1];
-    const header = /^diff --git a\/(\S+) b\/(\S+)/.exec(text);
-    const oldPath = oldLine !== undefined ? sidePath(oldLine, "a/") : header?.[1];
-    const newPath = newLine !== undefined ? sidePath(newLine, "b/") : header?.[2];
-    sections.push({ text, ...(oldPath ? { oldPath } : {}), ...(newPath ? { newPath } : {}) });
-  });
-  return sections;
-}
-
-function sidePath(line: string, prefix: string): string | undefined {
-  const path = line.split("\t")[0]?.trim() ?? "";
-  if (path === "/dev/null") return undefined;
-  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+  return splitDiff(patch);
 }
 
 /** Every path a patch touches (either side), deduplicated, in order. */

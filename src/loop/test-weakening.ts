@@ -1,6 +1,6 @@
 import type { Finding } from "../core/finding.js";
+import { parseUnifiedDiff } from "../diff/unified-diff.js";
 import { isTestConfigFile, isTestFile } from "../testing/test-files.js";
-import { parseUnifiedDiff } from "./diff-parse.js";
 
 /**
  * Deterministic detection of tests weakened to make a change pass: a test file deleted, test functions or

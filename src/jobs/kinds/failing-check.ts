@@ -1,4 +1,5 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
+import { tanukiBranch } from "../../core/branch-names.js";
 import type { RootCauseAnalysis } from "../../core/finding.js";
 import type { FailedCheck } from "../../github/github-port.js";
 import { repositoryUrlOf } from "../../github/status-comment.js";
@@ -8,7 +9,7 @@ import type { JobsContext, RepoTarget } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
 import { cloneForJob } from "./clone-for-job.js";
 import { failingLogTail } from "./failing-log.js";
-import { publishFix, slugify } from "./publish-fix.js";
+import { publishFix } from "./publish-fix.js";
 
 /** A failing check on a pull request, as the webhook describes it. */
 export interface FailingCheckInput {
@@ -58,7 +59,7 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
     }
     await ctx.store.increment(counter);
     const { repoDir, remote } = await cloneForJob(ctx, input.target, args, input.pr.headSha);
-    const branch = mode === "push" ? input.pr.headRef : `tanuki/pr-${input.pr.number}-fix-${slugify(input.check.name)}`;
+    const branch = mode === "push" ? input.pr.headRef : tanukiBranch.checkFix(input.pr.number, input.check.name);
     const result = await ctx.runner.fixFailure({
       repoDir,
       task: {
@@ -69,7 +70,7 @@ export function failingCheckJob(ctx: JobsContext, input: FailingCheckInput) {
         repository: `${input.target.owner}/${input.target.repo}`,
         // The runner adds the analysis and the log's tail (failureRepairTask): once, not here as well.
         issue: { title: `Failing check: ${input.check.name}`, body: "" },
-        branchName: mode === "push" ? `tanuki/work-${slugify(input.check.name)}` : branch,
+        branchName: mode === "push" ? tanukiBranch.work(input.check.name) : branch,
       },
       log,
       checkName: input.check.name,

@@ -1,7 +1,8 @@
 import type { RepoConfig } from "../../config/repo-config.js";
+import { tanukiBranch } from "../../core/branch-names.js";
 import type { JobsContext, RepoTarget } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
-import { fixAndPublish, slugify } from "./publish-fix.js";
+import { fixAndPublish } from "./publish-fix.js";
 
 /** What the fix of an issue needs from the webhook. */
 export interface FixIssueInput {
@@ -14,18 +15,13 @@ export interface FixIssueInput {
   config: RepoConfig;
 }
 
-/** Branch of an issue fix: `tanuki/issue-<n>-<slug of the title>`. */
-export function issueBranch(issue: { number: number; title: string }): string {
-  return `tanuki/issue-${issue.number}-${slugify(issue.title)}`;
-}
-
 /**
  * The fix-issue job: clone at the pinned SHA, run the engine, push `tanuki/issue-<n>-<slug>` and open the pull
  * request into the default branch, asking the requester for review.
  */
 export function fixIssueJob(ctx: JobsContext, input: FixIssueInput) {
   return async (args: JobArgs): Promise<JobOutcome> => {
-    const branch = issueBranch(input.issue);
+    const branch = tanukiBranch.issue(input.issue);
     return fixAndPublish(ctx, args, {
       target: input.target,
       config: input.config,

@@ -1,4 +1,5 @@
 import type { RepoConfig } from "../../config/repo-config.js";
+import { tanukiBranch } from "../../core/branch-names.js";
 import type { GitHubPort, PullRequestInfo } from "../../github/github-port.js";
 import { MAX_BODY_CHARS } from "../../intake/sanitize.js";
 import { type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";
@@ -29,7 +30,7 @@ export function fixPrJob(ctx: JobsContext, input: FixPrInput) {
     const findings = open.map((f) => `- ${f.file}:${f.line} (${f.severity}): ${f.explanation}`).join("\n");
     const failing = await failingChecksOf(ctx, args.github, input);
     const own = pr.headRef.startsWith("tanuki/");
-    const branch = own ? pr.headRef : `tanuki/pr-${pr.number}-fix`;
+    const branch = own ? pr.headRef : tanukiBranch.pullRequestFix(pr.number);
     const instructions = [
       input.instructions,
       open.length > 0 ? `Address these open review findings:\n${findings}` : undefined,
@@ -51,7 +52,7 @@ export function fixPrJob(ctx: JobsContext, input: FixPrInput) {
           url: pr.url,
         },
         instructions,
-        branchName: own ? `tanuki/work-pr-${pr.number}` : branch,
+        branchName: own ? tanukiBranch.work(`pr-${pr.number}`) : branch,
       },
       destination: own
         ? { kind: "push", branch }

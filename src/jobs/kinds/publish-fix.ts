@@ -10,18 +10,6 @@ import type { JobsContext, RepoTarget } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
 import { cloneForJob } from "./clone-for-job.js";
 
-/** Branch name from a title: lower-case words joined by `-`, at most 40 characters. */
-export function slugify(text: string): string {
-  const slug = text
-    .toLowerCase()
-    .normalize("NFKD")
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40)
-    .replace(/-+$/, "");
-  return slug || "fix";
-}
-
 /** Where a fix result goes: a new pull request, or a commit on an existing `tanuki/...` branch. */
 export type FixDestination =
   | { kind: "pull-request"; branch: string; base: string; requester?: string }

@@ -1,8 +1,8 @@
 import { type RepoConfig, toRunConfig } from "../../config/repo-config.js";
 import type { Finding } from "../../core/finding.js";
 import { describeTestCounts, testsPassed } from "../../core/test-report.js";
+import { commentableLines, filterDiff } from "../../diff/unified-diff.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
-import { commentableLines, filterDiff } from "../../github/diff-lines.js";
 import type { PullRequestInfo } from "../../github/github-port.js";
 import { buildReview, countBySeverity, fingerprintFinding } from "../../github/review-comments.js";
 import { type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";

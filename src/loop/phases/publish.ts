@@ -1,4 +1,4 @@
-import { branchNameFor } from "../jsonl-trace.js";
+import { branchNameFor } from "../../core/branch-names.js";
 import type { RunContext } from "../run-context.js";
 import { bestRecord, type RunState, requireWorkspace } from "../run-state.js";
 

@@ -1,9 +1,9 @@
 import type { Proof, ProofRuns } from "../../core/proof.js";
 import type { TestReport } from "../../core/test-report.js";
+import { parseUnifiedDiff } from "../../diff/unified-diff.js";
 import { proveChange } from "../../testing/prove-change.js";
 import { testSectionChanged } from "../../testing/test-config-sections.js";
 import { isTestConfigFile, isTestFile, MIXED_TEST_CONFIG_FILES } from "../../testing/test-files.js";
-import { parseUnifiedDiff } from "../diff-parse.js";
 import type { RunContext } from "../run-context.js";
 import { type RunState, requireWorkspace } from "../run-state.js";
 import { runTests } from "./test.js";

@@ -83,7 +83,7 @@ describeDocker("runFix on a real repository with the real Docker sandbox (script
     const secondCoder = model.callsFor("tanuki-coder")[1];
     expect(secondCoder && ScriptedModel.userText(secondCoder)).toContain("RCA-ROOT-CAUSE-MARKER");
 
-    expect(result.branch).toBe("tanuki/12-divide-crashes-on-zero");
+    expect(result.branch).toBe("tanuki/issue-12-divide-crashes-on-zero");
     expect(await git("rev-parse", result.branch as string)).toBe(result.headSha);
     expect(await git("rev-parse", `${result.branch}^`)).toBe(result.baseSha);
     expect(await git("show", `${result.branch}:calc.py`)).toContain("if b == 0:  # the docstring promises None");

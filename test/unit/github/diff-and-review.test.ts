@@ -1,53 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { commentableLines, filterDiff } from "../../../src/github/diff-lines.js";
 import {
   buildReview,
   fingerprintFinding,
   parseReviewMarker,
   renderFindingComment,
 } from "../../../src/github/review-comments.js";
-
-const DIFF = [
-  "diff --git a/src/a.js b/src/a.js",
-  "index 1..2 100644",
-  "--- a/src/a.js",
-  "+++ b/src/a.js",
-  "@@ -10,4 +10,5 @@ function f() {",
-  " context10",
-  "-removed",
-  "+added11",
-  "+added12",
-  " context13",
-  "diff --git a/gone.js b/gone.js",
-  "deleted file mode 100644",
-  "--- a/gone.js",
-  "+++ /dev/null",
-  "@@ -1 +0,0 @@",
-  "-bye",
-  "diff --git a/dist/out.js b/dist/out.js",
-  "--- a/dist/out.js",
-  "+++ b/dist/out.js",
-  "@@ -1 +1 @@",
-  "-x",
-  "+y",
-  "",
-].join("\n");
-
-describe("commentableLines", () => {
-  it("collects new-side added and context lines per file, none for deleted files", () => {
-    const lines = commentableLines(DIFF);
-    expect([...(lines.get("src/a.js") ?? [])]).toEqual([10, 11, 12, 13]);
-    expect(lines.has("gone.js")).toBe(false);
-    expect([...(lines.get("dist/out.js") ?? [])]).toEqual([1]);
-  });
-
-  it("filterDiff drops ignored files", () => {
-    const { diff, files } = filterDiff(DIFF, ["dist/**"]);
-    expect(files).toEqual(["src/a.js", "gone.js"]);
-    expect(diff).not.toContain("dist/out.js");
-    expect(commentableLines(diff).get("src/a.js")?.has(11)).toBe(true);
-  });
-});
 
 describe("buildReview", () => {
   const finding = { file: "src/a.js", line: 11, severity: "major" as const, explanation: "Off by one." };
@@ -61,7 +18,7 @@ describe("buildReview", () => {
   });
 
   it("puts findings on diff lines inline, others in the body, and skips ones already posted", () => {
-    const lines = commentableLines(DIFF);
+    const lines = new Map([["src/a.js", new Set([10, 11, 12, 13])]]);
     const outside = { file: "src/a.js", line: 40, severity: "minor" as const, explanation: "Naming." };
     const old = { file: "src/a.js", line: 12, severity: "nit" as const, explanation: "Posted before." };
     const built = buildReview({

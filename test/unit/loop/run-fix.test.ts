@@ -72,7 +72,7 @@ describe("runFix (scripted model, fake sandbox, real git work copy)", () => {
     expect(ScriptedModel.userText(testerCalls[0] as never)).not.toContain("if b == 0");
     expect(h.model.callsFor("tanuki-planner", "PlannerOutput")).toHaveLength(2);
 
-    expect(result.branch).toBe("tanuki/12-divide-crashes-on-zero");
+    expect(result.branch).toBe("tanuki/issue-12-divide-crashes-on-zero");
     expect(await git("rev-parse", result.branch as string)).toBe(result.headSha);
     expect(await git("show", `${result.branch}:calc.py`)).toContain("if b == 0:  # zero divisor");
     expect(await git("show", `${result.branch}:tests/test_zero.py`)).toContain("test_zero_divisor");

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { branchNameFor, JsonlTraceSink, slugify } from "../../../src/loop/jsonl-trace.js";
+import { JsonlTraceSink } from "../../../src/report/jsonl-trace.js";
 
 let dir: string | undefined;
 afterEach(async () => {
@@ -28,22 +28,5 @@ describe("JsonlTraceSink", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0].event.message).toBe("one");
     expect(lines[1].event.type).toBe("trace-error");
-  });
-});
-
-describe("slugify and branchNameFor", () => {
-  it("makes git-safe slugs", () => {
-    expect(slugify("Division by zero crashes `calc`!")).toBe("division-by-zero-crashes-calc");
-    expect(slugify("Crème brûlée  --  fix")).toBe("creme-brulee-fix");
-    expect(slugify("***")).toBe("fix");
-    const long = slugify("a very long title that keeps going and going well past the limit of the slug", 30);
-    expect(long.length).toBeLessThanOrEqual(30);
-    expect(long).not.toMatch(/-$/);
-  });
-
-  it("uses the task's branch, else tanuki/<n>-<slug> or tanuki/<slug>", () => {
-    expect(branchNameFor({ branchName: "tanuki/custom", issue: { title: "x", body: "" } })).toBe("tanuki/custom");
-    expect(branchNameFor({ issue: { title: "Fix the bug", body: "", number: 42 } })).toBe("tanuki/42-fix-the-bug");
-    expect(branchNameFor({ issue: { title: "Fix the bug", body: "" } })).toBe("tanuki/fix-the-bug");
   });
 });

@@ -1,6 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import { dirname } from "node:path";
-import type { Task } from "../core/task.js";
 import type { TraceRecord, TraceSink } from "../core/trace.js";
 
 /**
@@ -47,31 +46,4 @@ export class JsonlTraceSink implements TraceSink {
     });
     return this.closed;
   }
-}
-
-/**
- * A git-ref-safe slug: lower case ASCII letters, digits and single dashes, at most `maxChars` (cut at a dash when
- * possible); accents are folded (`é` → `e`). Returns `fix` when nothing is left.
- */
-export function slugify(text: string, maxChars = 48): string {
-  const slug = text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  if (slug.length <= maxChars) return slug || "fix";
-  const cut = slug.slice(0, maxChars);
-  const lastDash = cut.lastIndexOf("-");
-  return (lastDash >= maxChars / 2 ? cut.slice(0, lastDash) : cut).replace(/-+$/, "") || "fix";
-}
-
-/**
- * The result branch of a task: `task.branchName` when set, else `tanuki/<n>-<slug of title>` for a numbered issue
- * or `tanuki/<slug of title>`. Tanuki only ever pushes to `tanuki/…` branches.
- */
-export function branchNameFor(task: Pick<Task, "branchName" | "issue">): string {
-  if (task.branchName) return task.branchName;
-  const prefix = task.issue.number !== undefined ? `${task.issue.number}-` : "";
-  return `tanuki/${prefix}${slugify(task.issue.title)}`;
 }
