@@ -77,6 +77,9 @@ export async function startEgressProxy(
       Labels: labels,
       HostConfig: {
         NetworkMode: "bridge",
+        // An operator's mirror on the Docker host is reachable by this name (only when configured as a mirror:
+        // the host's addresses are private, refused otherwise).
+        ExtraHosts: ["host.docker.internal:host-gateway"],
         Init: true,
         CapDrop: ["ALL"],
         SecurityOpt: ["no-new-privileges"],

@@ -69,6 +69,10 @@ export function setupPhaseEnv(
       .map((scheme) => `-D${scheme}.proxyHost=${proxy.host} -D${scheme}.proxyPort=${proxy.port}`)
       .join(" "),
     npm_config_cache: `${SETUP_CACHE_DIR}/npm`,
+    // npm retries a failed request for minutes by default, a TLS failure included: fail fast, say why.
+    npm_config_fetch_retries: "1",
+    npm_config_fetch_retry_mintimeout: "2000",
+    npm_config_fetch_retry_maxtimeout: "10000",
     PIP_CACHE_DIR: `${SETUP_CACHE_DIR}/pip`,
     XDG_CACHE_HOME: SETUP_CACHE_DIR,
   };

@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,9 +30,48 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-async function serve(route: (path: string) => { type: string; body: Buffer } | undefined): Promise<LocalServer> {
+/** Key and certificate (PEM) of an HTTPS server. */
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+}
+
+/**
+ * A self-signed certificate for `name` (subjectAltName DNS, or IP for an address), made with the openssl CLI: the kind of certificate a
+ * TLS-intercepting proxy presents, which no image trusts until its CA is configured.
+ */
+export async function selfSignedCertificate(name: string): Promise<TlsIdentity> {
+  const dir = await mkdtemp(join(tmpdir(), "tanuki-tls-"));
+  try {
+    await exec("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=tanuki-test-registry",
+      "-addext",
+      `subjectAltName=${/^[\d.]+$/.test(name) ? "IP" : "DNS"}:${name}`,
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ]);
+    return { key: await readFile(join(dir, "key.pem"), "utf8"), cert: await readFile(join(dir, "cert.pem"), "utf8") };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function serve(
+  route: (path: string) => { type: string; body: Buffer } | undefined,
+  tls?: TlsIdentity,
+): Promise<LocalServer> {
   const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     requests.push(req.url ?? "");
     const found = route(decodeURIComponent((req.url ?? "/").split("?")[0] ?? "/"));
     if (!found) {
@@ -39,11 +79,12 @@ async function serve(route: (path: string) => { type: string; body: Buffer } | u
       return;
     }
     res.writeHead(200, { "content-type": found.type, "content-length": found.body.length }).end(found.body);
-  });
+  };
+  const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "0.0.0.0", resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: (host) => `http://${host}:${port}/`,
+    url: (host) => `${tls ? "https" : "http"}://${host}:${port}/`,
     port,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -53,9 +94,14 @@ async function serve(route: (path: string) => { type: string; body: Buffer } | u
 /**
  * A tiny npm registry: one package `name@1.0.0` (an `index.js` exporting `answer`), its packument at `/<name>`
  * and its tarball (made with `npm pack`, offline) at `/<name>/-/<name>-1.0.0.tgz`. `host` is the name the install
- * reaches the registry by (written into the packument's tarball URL).
+ * reaches the registry by (written into the packument's tarball URL). With `tls`, it serves HTTPS with that identity.
  */
-export async function startNpmRegistry(name: string, answer: number, host: string): Promise<LocalServer> {
+export async function startNpmRegistry(
+  name: string,
+  answer: number,
+  host: string,
+  tls?: TlsIdentity,
+): Promise<LocalServer> {
   const dir = await mkdtemp(join(tmpdir(), "tanuki-npm-pkg-"));
   try {
     await writeFile(join(dir, "package.json"), JSON.stringify({ name, version: "1.0.0", main: "index.js" }));
@@ -68,7 +114,7 @@ export async function startNpmRegistry(name: string, answer: number, host: strin
       if (path === `/${name}`) return { type: "application/json", body: packument ?? Buffer.from("{}") };
       if (path === `/${name}/-/${file}`) return { type: "application/octet-stream", body: tarball };
       return undefined;
-    });
+    }, tls);
     packument = Buffer.from(
       JSON.stringify({
         name,

@@ -1,6 +1,15 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { cacheImageName, listCachedEnvironments } from "../../src/environment/environment-cache.js";
-import { bridgeGateway, type LocalServer, startNpmRegistry, startPythonIndex } from "../helpers/local-registries.js";
+import {
+  bridgeGateway,
+  type LocalServer,
+  selfSignedCertificate,
+  startNpmRegistry,
+  startPythonIndex,
+} from "../helpers/local-registries.js";
 import { describeIfAvailable } from "../helpers/requirements.js";
 import { environmentTools, imagesAvailable, openRepo, TEST_EGRESS_IMAGE } from "./environment-test-env.js";
 import { TEST_SANDBOX_IMAGE } from "./sandbox-test-env.js";
@@ -143,6 +152,40 @@ describeEnv("environment phase (real Docker, egress proxy, package managers)", (
       expect(npm.requests).not.toContain("/private-probe");
     } finally {
       await repo.cleanup();
+    }
+  });
+
+  it("an untrusted registry certificate is reported as tls, and installs once its CA bundle is configured", async () => {
+    // By name, as a corporate mirror is: the egress proxy knows the Docker host as host.docker.internal.
+    const host = "host.docker.internal";
+    const identity = await selfSignedCertificate(host);
+    const registry = await startNpmRegistry("tanuki-fixture-tls", 7, host, identity);
+    const dir = await mkdtemp(join(tmpdir(), "tanuki-ca-"));
+    const caPath = join(dir, "proxy-ca.pem");
+    await writeFile(caPath, identity.cert);
+    const files = {
+      "package.json": JSON.stringify({
+        name: "fixture",
+        version: "1.0.0",
+        dependencies: { "tanuki-fixture-tls": "1.0.0" },
+      }),
+    };
+    const config = { npmRegistry: registry.url(host), cache: { enabled: false, maxBytes: 0 }, timeoutMs: 120_000 };
+    const untrusted = await openRepo(files);
+    const trusted = await openRepo(files);
+    try {
+      const failed = await tools.prepare(untrusted.workspace, { ...config, caBundle: "none" });
+      expect(failed.report, failed.report.logTail).toMatchObject({ status: "failed", problem: "tls" });
+      expect(failed.report.message).toMatch(/CA bundle/);
+
+      const ok = await tools.prepare(trusted.workspace, { ...config, caBundle: caPath });
+      expect(ok.report, ok.report.logTail).toMatchObject({ status: "ready" });
+      expect(registry.requests).toContain("/tanuki-fixture-tls/-/tanuki-fixture-tls-1.0.0.tgz");
+    } finally {
+      await untrusted.cleanup();
+      await trusted.cleanup();
+      await registry.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
