@@ -1,6 +1,5 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { AGENT_IDS, DEFAULT_ROSTER, fitRosterToContext, getRosterEntry, RCA_TASK, runAgent } from "../agents/index.js";
 import type { RunEventListener } from "../core/events.js";
 import type { RootCauseAnalysis } from "../core/finding.js";
 import type { RunResult } from "../core/run-result.js";

@@ -21,7 +21,7 @@ import {
   startedResult,
   startJob,
 } from "../lifecycle/job-lifecycle.js";
-import { reportJobEnd } from "../lifecycle/report-job-end.js";
+import { reportJobEnd } from "../lifecycle/job-report.js";
 import type { DispatchInputs } from "./dispatch-inputs.js";
 
 /** The runner this Action runs on, for the status comment. */

@@ -3,7 +3,7 @@ import type { CheckRunState, GitHubPort } from "../../github/github-port.js";
 import { formatDuration } from "../../github/status-comment.js";
 import type { EventPayload } from "../intake/event-inputs.js";
 import type { JobsContext } from "../jobs-context.js";
-import { reportJobEnd } from "../lifecycle/report-job-end.js";
+import { reportJobEnd } from "../lifecycle/job-report.js";
 import type { JobRecord } from "../store/job-store.js";
 
 /** Why a dispatched job is looked at. */

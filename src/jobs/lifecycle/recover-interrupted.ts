@@ -1,5 +1,5 @@
 import type { JobsContext } from "../jobs-context.js";
-import { reportJobEnd } from "./report-job-end.js";
+import { reportJobEnd } from "./job-report.js";
 
 /**
  * After a restart, jobs the store still shows as queued or running were lost with the old process: mark them

@@ -1,6 +1,7 @@
 import type { RunEvent } from "../../core/events.js";
 import type { CheckRunUpdate, GitHubPort } from "../../github/github-port.js";
-import { type JobView, renderStatusComment } from "../../github/status-comment.js";
+import type { JobView } from "../../github/status-comment.js";
+import { writeJobReport } from "../lifecycle/job-report.js";
 import type { ScheduledCall, Scheduler } from "../scheduler.js";
 
 /** Options of {@link ProgressReporter}. */
@@ -80,7 +81,7 @@ export class ProgressReporter {
     this.timer?.cancel();
     this.timer = undefined;
     this.view = { ...this.view, ...patch };
-    const write = this.chain.then(() => this.write({ ...check, summary: check.summary ?? this.summary() }));
+    const write = this.chain.then(() => this.write(check));
     this.chain = write.catch(() => undefined);
     await write;
   }
@@ -92,9 +93,7 @@ export class ProgressReporter {
   async writeNow(): Promise<void> {
     this.timer?.cancel();
     this.timer = undefined;
-    const write = this.chain.then(() =>
-      this.write({ status: "in_progress", title: this.view.title, summary: this.summary() }),
-    );
+    const write = this.chain.then(() => this.write({ status: "in_progress", title: this.view.title }));
     this.chain = write.catch(() => undefined);
     await write;
   }
@@ -118,22 +117,15 @@ export class ProgressReporter {
       this.timer = undefined;
       if (this.finished) return;
       this.chain = this.chain
-        .then(() => this.write({ status: "in_progress", title: this.view.title, summary: this.summary() }))
+        .then(() => this.write({ status: "in_progress", title: this.view.title }))
         .catch(this.options.onError);
     });
   }
 
-  private summary(): string {
-    return renderStatusComment({ ...this.view, checkRunUrl: undefined }, this.options.scheduler.now());
-  }
-
-  private async write(check: CheckRunUpdate): Promise<void> {
-    this.lastWriteAt = this.options.scheduler.now();
+  private async write(check: Omit<CheckRunUpdate, "summary"> & { summary?: string }): Promise<void> {
+    const now = this.options.scheduler.now();
+    this.lastWriteAt = now;
     const { github, commentId, checkRunId } = this.options;
-    const body = renderStatusComment(this.view, this.options.scheduler.now());
-    await Promise.all([
-      commentId !== undefined ? github.updateComment(commentId, body) : undefined,
-      checkRunId !== undefined ? github.updateCheckRun(checkRunId, check) : undefined,
-    ]);
+    await writeJobReport(github, { statusCommentId: commentId, checkRunId }, this.view, check, now);
   }
 }
