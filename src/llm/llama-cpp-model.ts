@@ -15,6 +15,7 @@ import {
 } from "node-llama-cpp";
 import { CancelledError, ModelError } from "../core/errors.js";
 import { AdapterContexts, type AgentAdapter, type ContextLease } from "./adapter-contexts.js";
+import { answerByteCap, MAX_ANSWER_BYTES_PER_TOKEN, utf8Head } from "./answer-cap.js";
 import { toChatHistory } from "./chat-history.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
 import { ContextOverflowError } from "./context-overflow-error.js";
@@ -73,6 +74,7 @@ interface RunOptions {
 
 interface RunResult {
   text: string;
+  /** node-llama-cpp's stop reason, or `byteCap` when the text passed {@link answerByteCap} and was cut there. */
   stopReason: string;
   functionCalls: { name: string; params: unknown }[];
   promptTokens: number;
@@ -96,6 +98,8 @@ export class LlamaCppModel implements ChatModel {
   readonly contextSize: number;
   /** Parallel sequences per context. */
   readonly sequences: number;
+  /** See {@link LlamaCppModelOptions.answerBytesPerToken}. */
+  private readonly answerBytesPerToken: number;
   private readonly grammars: GrammarCache;
   private disposal: Promise<void> | undefined;
   private embedder: LlamaEmbedder | undefined;
@@ -106,9 +110,10 @@ export class LlamaCppModel implements ChatModel {
     private readonly contexts: AdapterContexts<LlamaContextSequence, LlamaContext>,
     private readonly chatWrapper: ChatWrapper,
     private readonly adapters: Readonly<Record<string, AgentAdapter>>,
-    options: { name: string; threads: number; contextSize: number; sequences: number },
+    options: { name: string; threads: number; contextSize: number; sequences: number; answerBytesPerToken?: number },
   ) {
     this.name = options.name;
+    this.answerBytesPerToken = options.answerBytesPerToken ?? MAX_ANSWER_BYTES_PER_TOKEN;
     this.threads = options.threads;
     this.contextSize = options.contextSize;
     this.sequences = options.sequences;
@@ -187,6 +192,7 @@ export class LlamaCppModel implements ChatModel {
         threads,
         contextSize,
         sequences,
+        answerBytesPerToken: options.answerBytesPerToken,
       });
     } catch (error) {
       await llama?.dispose().catch(() => undefined);
@@ -226,6 +232,13 @@ export class LlamaCppModel implements ChatModel {
       throw new StructuredOutputError(
         `${call.schemaName}: the answer was cut off at maxTokens=${maxTokens} before the JSON was complete; ` +
           "raise maxTokens or bound the schema's strings and arrays with .max()",
+        { raw: run.text, schemaName: call.schemaName, failure: "max-tokens" },
+      );
+    }
+    if (run.stopReason === "byteCap") {
+      throw new StructuredOutputError(
+        `${call.schemaName}: the answer passed ${answerByteCap(maxTokens, this.answerBytesPerToken)} bytes ` +
+          `(maxTokens=${maxTokens}) and was cut there before the JSON was complete`,
         { raw: run.text, schemaName: call.schemaName, failure: "max-tokens" },
       );
     }
@@ -287,7 +300,12 @@ export class LlamaCppModel implements ChatModel {
     }));
     return {
       text: run.text,
-      finishReason: toolCalls.length > 0 ? "tool_calls" : run.stopReason === "maxTokens" ? "length" : "stop",
+      finishReason:
+        toolCalls.length > 0
+          ? "tool_calls"
+          : run.stopReason === "maxTokens" || run.stopReason === "byteCap"
+            ? "length"
+            : "stop",
       ...(toolCalls.length > 0 ? { toolCalls } : {}),
       usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
       durationMs: performance.now() - started,
@@ -395,6 +413,16 @@ export class LlamaCppModel implements ChatModel {
     let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
     let used: { usedInputTokens: number; usedOutputTokens: number };
     const { signal } = options;
+    // Text past the byte cap stops generation like an abort, and the answer keeps what came before the cap.
+    const byteCap = answerByteCap(options.maxTokens, this.answerBytesPerToken);
+    const capped = new AbortController();
+    let textBytes = 0;
+    const onTextChunk = (text: string) => {
+      if (capped.signal.aborted) return;
+      textBytes += Buffer.byteLength(text);
+      if (textBytes > byteCap) capped.abort();
+      else options.onTextChunk?.(text);
+    };
     try {
       const common = {
         maxTokens: options.maxTokens,
@@ -403,8 +431,9 @@ export class LlamaCppModel implements ChatModel {
         seed: options.seed,
         repeatPenalty: repeatPenalty(options),
         customStopTriggers: options.stop,
-        onTextChunk: options.onTextChunk,
-        signal,
+        onTextChunk,
+        signal: signal ? AbortSignal.any([signal, capped.signal]) : capped.signal,
+        stopOnAbortSignal: true,
       };
       response = options.functions
         ? await chat.generateResponse(history, {
@@ -424,10 +453,11 @@ export class LlamaCppModel implements ChatModel {
       chat.dispose();
       lease.release();
     }
-    const stopReason = response.metadata.stopReason;
+    if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: signal.reason });
+    const stopReason = capped.signal.aborted ? "byteCap" : response.metadata.stopReason;
     if (stopReason === "abort") throw new CancelledError("model call cancelled", { cause: signal?.reason });
     return {
-      text: response.response,
+      text: capped.signal.aborted ? utf8Head(response.response, byteCap) : response.response,
       stopReason,
       functionCalls: (response.functionCalls ?? []).map((call) => ({ name: call.functionName, params: call.params })),
       promptTokens,

@@ -45,6 +45,12 @@ export interface LlamaCppModelOptions {
   logger?: LlamaCppLogger;
   /** Name for reports. Default: the file name. */
   name?: string;
+  /**
+   * Most UTF-8 bytes of answer text per token of `maxTokens` (see `answerByteCap`): a GGUF's vocabulary is the
+   * model author's, and a token may decode to a long string, so generation also stops at this many bytes. Default
+   * 64.
+   */
+  answerBytesPerToken?: number;
 }
 
 /** A function the model may call (an OpenAI `tools` entry), its arguments constrained by `parameters`. */

@@ -1,6 +1,7 @@
 import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "openai";
 import { CancelledError, ModelError } from "../core/errors.js";
 import type { AgentAdapter } from "./adapter-contexts.js";
+import { AnswerCapError, answerByteCap, cappedFetch, findAnswerCapError, utf8Head } from "./answer-cap.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
 import { type LoraScale, loraFieldsFor } from "./llama-server-lora.js";
 import { parseStructured } from "./parse-structured.js";
@@ -78,6 +79,8 @@ export class OpenAICompatibleModel implements ChatModel {
         apiKey: options.apiKey ?? "none",
         timeout: this.timeoutMs,
         maxRetries: options.maxRetries ?? 2,
+        // A server that ignores max_tokens must not cost unbounded memory: bodies end at a cap (see answer-cap).
+        fetch: cappedFetch(),
       }),
       closed: false,
     };
@@ -145,7 +148,9 @@ export class OpenAICompatibleModel implements ChatModel {
 
   /**
    * @throws ModelError (timeout, unreachable server, refused key, unknown model, HTTP error) naming the server
-   * @throws StructuredOutputError when the answer was cut at `maxTokens` or does not validate (keeps `raw`)
+   * @throws StructuredOutputError when the answer was cut at `maxTokens` or does not validate (keeps `raw`), or
+   *   when the server ignored `max_tokens` and the answer passed its byte cap (`answerByteCap`: 64 bytes per token;
+   *   the HTTP body is cut at `responseByteCap`), `failure: "max-tokens"`, `raw` at most the cap
    * @throws CancelledError when `call.signal` aborts
    */
   async completeStructured<T>(call: StructuredCall<T>): Promise<StructuredAnswer<T>> {
@@ -157,6 +162,8 @@ export class OpenAICompatibleModel implements ChatModel {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
     let raw = "";
+    let rawBytes = 0;
+    const byteCap = answerByteCap(call.maxTokens);
     let finishReason: string | null = null;
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     let firstTokenMs: number | undefined;
@@ -188,12 +195,24 @@ export class OpenAICompatibleModel implements ChatModel {
         if (delta) {
           firstTokenMs ??= performance.now() - started;
           raw += delta;
+          rawBytes += Buffer.byteLength(delta);
+          // Leaving the loop aborts the request: the server stops streaming to us.
+          if (rawBytes > byteCap) throw new AnswerCapError(byteCap);
         }
         if (choice?.finish_reason) finishReason = choice.finish_reason;
         if (chunk.usage) usage = chunk.usage;
       }
     } catch (error) {
       if (call.signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
+      const capped = findAnswerCapError(error);
+      if (capped) {
+        throw new StructuredOutputError(
+          `${call.schemaName}: ${this.host} ignores max_tokens=${call.maxTokens ?? "unset"} (model ${model}): the ` +
+            `answer passed ${capped.limitBytes} bytes and was cut there; check the server's settings`,
+          { raw: utf8Head(raw, byteCap), schemaName: call.schemaName, failure: "max-tokens" },
+          { cause: error },
+        );
+      }
       if (deadline.aborted) {
         throw new ModelError(
           `${this.host} gave no complete answer within ${this.timeoutMs} ms (model ${model}); check the server or ` +
