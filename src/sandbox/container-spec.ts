@@ -66,7 +66,12 @@ export function buildContainerSpec(options: SandboxOptions, command: CommandSpec
           no_proxy: "localhost,127.0.0.1,::1",
         };
   const mounts: Dockerode.MountSettings[] = [
-    { Type: "bind", Source: resolve(options.workspaceDir), Target: SANDBOX_WORKDIR, ReadOnly: false },
+    {
+      Type: "bind",
+      Source: resolve(options.workspaceDir),
+      Target: options.mountPath ?? SANDBOX_WORKDIR,
+      ReadOnly: false,
+    },
     ...(options.readOnlyMounts ?? []).map((m) => ({
       Type: "bind" as const,
       Source: resolve(m.source),
@@ -78,7 +83,7 @@ export function buildContainerSpec(options: SandboxOptions, command: CommandSpec
     Image: options.image,
     Cmd: command.argv,
     User: command.user,
-    WorkingDir: SANDBOX_WORKDIR,
+    WorkingDir: options.mountPath ?? SANDBOX_WORKDIR,
     Env: [...toEnvList({ ...SANDBOX_ENV, ...proxyEnv, ...options.env }), ...command.env],
     Hostname: "sandbox",
     Labels: { [SANDBOX_LABEL]: "true", ...options.labels },

@@ -136,13 +136,21 @@ async function attachStartWait(
   }
 }
 
-/** Removes a container and its anonymous volumes (force: kills what still runs). Already gone is fine. */
+/**
+ * Removes a container and its anonymous volumes (force: kills what still runs) and resolves once it is gone.
+ * Already gone is fine; when another caller's removal is in progress (409), this waits for that removal to end,
+ * so that "resolved" always means "no process of it is alive".
+ */
 export async function removeContainer(container: Dockerode.Container): Promise<void> {
   try {
     await container.remove({ force: true, v: true });
   } catch (err) {
     const status = dockerStatusCode(err);
-    if (status === 404 || status === 409) return;
+    if (status === 404) return;
+    if (status === 409) {
+      await container.wait({ condition: "removed" }).catch(() => undefined);
+      return;
+    }
     throw toSandboxError(`cannot remove sandbox container ${container.id.slice(0, 12)}`, err);
   }
 }

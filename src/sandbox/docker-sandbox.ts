@@ -61,6 +61,10 @@ export class DockerSandboxProvider implements SandboxProvider {
     await this.requireImage(options.image);
     const root = await lstat(options.workspaceDir).catch(() => undefined);
     if (!root?.isDirectory()) throw new SandboxError(`workspace ${options.workspaceDir} is not a directory`);
+    const mount = options.mountPath;
+    if (mount !== undefined && (!mount.startsWith("/") || mount.split("/").includes("..") || mount === "/")) {
+      throw new SandboxError(`mountPath must be an absolute folder path other than /: ${JSON.stringify(mount)}`);
+    }
     const diskBytes = options.limits.diskBytes;
     const measureQuota = diskBytes !== undefined && !(await quotaEnforcedByVolume(options.workspaceDir, diskBytes));
     if (options.signal?.aborted) throw new CancelledError("sandbox creation cancelled");
@@ -148,7 +152,7 @@ export class DockerSandbox implements Sandbox {
   async #exec(request: ExecRequest): Promise<ExecResult> {
     if (this.#disposed.signal.aborted) throw new SandboxError(`sandbox ${this.id} is disposed`);
     if (request.signal?.aborted) throw new CancelledError("command cancelled");
-    const cwd = resolveSandboxCwd(request.cwd);
+    const cwd = resolveSandboxCwd(request.cwd, this.#options.mountPath);
     const env = toExecEnv(request.env);
     const limits = this.#options.limits;
     const timeoutMs = Math.max(1, Math.min(request.timeoutMs ?? limits.commandTimeoutMs, limits.commandTimeoutMs));
@@ -176,6 +180,8 @@ export class DockerSandbox implements Sandbox {
           : {}),
       });
     } catch (err) {
+      // A dispose or cancel that removed the container under us is a cancellation, whatever the engine said.
+      if (cancel.signal.aborted) throw new CancelledError("command cancelled", { cause: err });
       if (dockerStatusCode(err) === 404) throw missingImageError(this.#options.image, err);
       throw toSandboxError("cannot run a command in the sandbox", err);
     } finally {

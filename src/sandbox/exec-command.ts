@@ -9,16 +9,16 @@ import { SANDBOX_WORKDIR } from "./sandbox.js";
 const WRAPPER_SCRIPT = 'umask "$2"; cd "$1" || exit 2; exec sh -c "$3"';
 
 /**
- * Maps `cwd` (relative to the workspace root) to an absolute path inside the sandbox.
+ * Maps `cwd` (relative to the workspace root, mounted at `base`) to an absolute path inside the sandbox.
  * @throws SandboxError when it is absolute or climbs out of the workspace
  */
-export function resolveSandboxCwd(cwd: string | undefined): string {
-  if (cwd === undefined || cwd === "" || cwd === ".") return SANDBOX_WORKDIR;
+export function resolveSandboxCwd(cwd: string | undefined, base: string = SANDBOX_WORKDIR): string {
+  if (cwd === undefined || cwd === "" || cwd === ".") return base;
   if (posix.isAbsolute(cwd) || cwd.includes("\0")) {
     throw new SandboxError(`exec cwd must be relative to the workspace: ${JSON.stringify(cwd)}`);
   }
-  const joined = posix.normalize(posix.join(SANDBOX_WORKDIR, cwd));
-  if (joined !== SANDBOX_WORKDIR && !joined.startsWith(`${SANDBOX_WORKDIR}/`)) {
+  const joined = posix.normalize(posix.join(base, cwd));
+  if (joined !== base && !joined.startsWith(`${base}/`)) {
     throw new SandboxError(`exec cwd leaves the workspace: ${JSON.stringify(cwd)}`);
   }
   return joined;

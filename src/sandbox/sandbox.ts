@@ -37,6 +37,11 @@ export interface SandboxOptions {
   limits: SandboxLimits;
   /** Labels added to every container (job id etc.), used to find and remove leftovers. */
   labels?: Record<string, string>;
+  /**
+   * Absolute path the work tree is mounted at (and commands start in). Default {@link SANDBOX_WORKDIR}. Images
+   * that expect the repository elsewhere (SWE-bench's `sweb.eval.*` images: `/testbed`) set it.
+   */
+  mountPath?: string;
   /** Network of every command. Default `"none"`. */
   network?: SandboxNetwork;
   /** Environment added to every command (after the sandbox's fixed one), e.g. PATH with an environment's bin. */

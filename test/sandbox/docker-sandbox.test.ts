@@ -232,6 +232,25 @@ describeDocker("DockerSandboxProvider life cycle on the real engine", () => {
     expect(await sandboxContainers(docker, sandbox.id)).toEqual([]);
   });
 
+  it("mounts the tree where the image expects the repository (mountPath) and starts commands there", async () => {
+    const sandbox = await provider.create({
+      workspaceDir: workspace,
+      image: TEST_SANDBOX_IMAGE,
+      limits: TEST_LIMITS,
+      mountPath: "/testbed",
+    });
+    try {
+      const result = await sandbox.exec({ command: "pwd; echo hi > from-testbed.txt; ls /workspace 2>&1 | head -1" });
+      expect(result.stdout.split("\n")[0]).toBe("/testbed");
+      expect(await readFile(join(workspace, "from-testbed.txt"), "utf8")).toBe("hi\n");
+    } finally {
+      await sandbox.dispose();
+    }
+    await expect(
+      provider.create({ workspaceDir: workspace, image: TEST_SANDBOX_IMAGE, limits: TEST_LIMITS, mountPath: "/" }),
+    ).rejects.toBeInstanceOf(SandboxError);
+  });
+
   it("fails with sandbox-image and the build command when the image is missing", async () => {
     const error = await provider
       .create({ workspaceDir: workspace, image: "tanuki-sandbox-missing:nope", limits: TEST_LIMITS })

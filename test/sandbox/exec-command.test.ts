@@ -32,3 +32,11 @@ describe("buildExecArgv", () => {
     expect(argv).toContain("0022");
   });
 });
+
+describe("resolveSandboxCwd with another mount path", () => {
+  it("resolves under that path and refuses to leave it", () => {
+    expect(resolveSandboxCwd("pkg", "/testbed")).toBe("/testbed/pkg");
+    expect(resolveSandboxCwd(undefined, "/testbed")).toBe("/testbed");
+    expect(() => resolveSandboxCwd("../workspace", "/testbed")).toThrow(SandboxError);
+  });
+});
