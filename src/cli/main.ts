@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { isTanukiError } from "../core/errors.js";
+import { registerAcpCommand } from "./acp-command.js";
 import { type AdaptersFlags, runAdaptersCommand } from "./adapters-command.js";
 import { runAppCommand } from "./app-command.js";
 import { type DoctorFlags, runDoctorCommand } from "./doctor-command.js";
@@ -142,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   registerEvalCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
+  registerAcpCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
 
   const envCommand = program
     .command("env")

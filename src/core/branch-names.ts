@@ -38,6 +38,11 @@ export const tanukiBranch = {
    * (`pr-<n>` for a pull request, the check's slug for a failing check).
    */
   work: (what: string) => `tanuki/work-${slugify(what)}`,
+  /**
+   * The result of a prompt in an editor (ACP): `tanuki/editor-<tag>-<slug of the title>`, `tag` unique per prompt so
+   * asking twice for the same thing never collides with the first result.
+   */
+  editor: (tag: string, title: string) => `tanuki/editor-${slugify(tag, 24)}-${slugify(title)}`,
 } as const;
 
 /** The result branch of a task: `task.branchName` when set, else the issue's branch (or the untracked one). */

@@ -25,6 +25,13 @@ export type RunEvent =
       tail: string[];
       elapsedMs: number;
     }
+  | {
+      /** The plan the critic chose, as soon as it is chosen: its summary and steps (intent, files, agent id). */
+      type: "plan";
+      summary: string;
+      steps: { intent: string; files: string[]; agent: string }[];
+      elapsedMs: number;
+    }
   | { type: "attempt"; attempt: number; maxAttempts: number; elapsedMs: number }
   | { type: "finding"; attempt: number; severity: string; file: string; line: number; elapsedMs: number }
   | { type: "download"; what: string; downloadedBytes: number; totalBytes?: number }

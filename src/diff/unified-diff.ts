@@ -18,7 +18,7 @@ export interface DiffFile {
 }
 
 /** `a/x` / `b/x` → `x`; `/dev/null` → undefined (git's quoting of odd names is undone by jsdiff). */
-function repoPath(name: string | undefined): string | undefined {
+export function repoPath(name: string | undefined): string | undefined {
   if (name === undefined || name === "/dev/null") return undefined;
   return name.replace(/^[ab]\//, "");
 }
@@ -64,8 +64,8 @@ export function parseUnifiedDiff(diff: string): DiffFile[] {
 /** Hunk header `@@ -a[,b] +c[,d] @@…`; groups: old start, new start, the rest of the line. */
 const HUNK_HEADER = /^@@ -(\d+)(?:,\d+)? \+(\d+)(?:,\d+)? @@(.*)$/;
 
-/** Rewrite every hunk header's line counts from the lines that follow it (up to the next header or file). */
-function recountHunks(diff: string): string {
+/** Rewrite every hunk header's line counts from the lines that follow it (up to the next header or file), as `git apply --recount` does. */
+export function recountHunks(diff: string): string {
   const lines = diff.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const header = HUNK_HEADER.exec(lines[i] as string);

@@ -96,6 +96,17 @@ export async function openWorkCopy(repoPath: string, options: OpenWorkCopyOption
 }
 
 /**
+ * Checks, without copying anything, that {@link openWorkCopy} could work on `repoPath` from its HEAD: an absolute
+ * path to the root folder of a git repository git accepts, with at least one commit. For entry points that accept a
+ * repository long before a run starts (an editor's session).
+ *
+ * @throws UsageError saying what is wrong and how to fix it
+ */
+export async function checkRepository(repoPath: string): Promise<void> {
+  await resolveBase(await validateRepository(repoPath), "HEAD");
+}
+
+/**
  * The repository's real path, after checking it is the root of a git repository, and whether another user owns
  * it (git then needs `safe.directory` for exactly that path).
  */

@@ -83,6 +83,12 @@ export async function planPhase(ctx: RunContext, state: RunState): Promise<PlanD
   }
   state.plan = decision;
   const chosen = decision.candidates[decision.chosenIndex];
+  if (chosen)
+    ctx.emit({
+      type: "plan",
+      summary: chosen.summary,
+      steps: chosen.steps.map((step) => ({ ...step, files: [...step.files] })),
+    });
   ctx.world.addNote(
     `plan ${decision.chosenIndex + 1} of ${decision.candidates.length} chosen: ${chosen?.summary ?? ""}`,
   );
