@@ -129,8 +129,8 @@ export class DockerSandbox implements Sandbox {
   /**
    * Runs `request.command` with `sh -c` in a fresh container, in `request.cwd` (relative to /workspace), as the
    * sandbox user, under a wall-time cap of min(request.timeoutMs, limits.commandTimeoutMs): past it the container
-   * is killed and the result has exitCode 124 and `timedOut`. Output past `limits.maxOutputBytes` is dropped
-   * (`truncated`). `oomKilled` tells whether the memory cap killed a process of this command. With a disk quota,
+   * is killed and the result has exitCode 124 and `timedOut`. Output past `limits.maxOutputBytes` is dropped from
+   * its middle, its head and tail kept (`truncated`; see `OutputCollector`). `oomKilled` tells whether the memory cap killed a process of this command. With a disk quota,
    * a command that grows the work tree past it is stopped (`diskQuotaExceeded`, exit code 1 unless it failed on
    * its own, e.g. with ENOSPC).
    *

@@ -8,7 +8,10 @@ export interface SandboxLimits {
   pids: number;
   /** Wall-clock cap per exec, ms. Default 300_000. The command is killed when it runs over. */
   commandTimeoutMs: number;
-  /** Cap on captured stdout+stderr per exec, bytes. Output past it is dropped and `truncated` set. Default 1 MiB. */
+  /**
+   * Cap on captured stdout+stderr per exec, bytes: the first and the last half are kept, the middle dropped and
+   * `truncated` set. Default 1 MiB.
+   */
   maxOutputBytes: number;
   /** Size of the writable /tmp tmpfs, bytes. Default 256 MiB. */
   tmpBytes: number;
@@ -80,7 +83,10 @@ export interface ExecResult {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
-  /** True when output went past `maxOutputBytes` and was cut. */
+  /**
+   * True when output went past `maxOutputBytes` and was cut: its first and last halves are kept, and each stream
+   * that lost bytes has a `[… N bytes of output dropped …]` line where they were.
+   */
   truncated: boolean;
   /** True when the container's memory cap killed a process during this exec, when the backend can tell. */
   oomKilled?: boolean;

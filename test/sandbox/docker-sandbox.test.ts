@@ -167,14 +167,20 @@ describeDocker("DockerSandbox on the real engine", () => {
     expect(next.stdout.trim()).toBe("0");
   });
 
-  it("caps a flood of output and marks it truncated", async () => {
+  it("caps a flood of output, keeps its head and its tail, and marks it truncated", async () => {
     const result = await sandbox.exec({
       command: "head -c 20000000 /dev/zero | tr '\\0' o; head -c 1000 /dev/zero | tr '\\0' e >&2",
     });
     expect(result.exitCode).toBe(0);
     expect(result.truncated).toBe(true);
-    expect(result.stdout.length + result.stderr.length).toBe(TEST_LIMITS.maxOutputBytes);
-    expect(result.stdout).toMatch(/^o+$/);
+    // What the command wrote last (its summary, its traceback) survives the flood before it.
+    expect(result.stderr).toBe("e".repeat(1000));
+    const parts = result.stdout.match(/^(o+)\n\[… (\d+) bytes of output dropped …\]\n(o+)$/);
+    expect(parts).not.toBeNull();
+    const [, head = "", dropped = "", tail = ""] = parts ?? [];
+    expect(head.length + tail.length + result.stderr.length).toBe(TEST_LIMITS.maxOutputBytes);
+    expect(head.length).toBe(TEST_LIMITS.maxOutputBytes / 2);
+    expect(Number(dropped)).toBe(20_000_000 - head.length - tail.length);
   });
 
   it("cancels a running command through its signal and removes its container", async () => {
