@@ -1,5 +1,8 @@
 import type { Permission } from "../config/repo-config.js";
 
+/** Name of the check run Tanuki creates (and ignores when it looks for failing checks). */
+export const CHECK_RUN_NAME = "Tanuki";
+
 /** One annotation on a check run (GitHub allows 50 per request; the adapter sends them in batches). */
 export interface CheckAnnotation {
   path: string;

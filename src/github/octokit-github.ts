@@ -2,21 +2,20 @@ import type { ProbotOctokit } from "probot";
 import { PERMISSION_LEVELS, type Permission } from "../config/repo-config.js";
 import { failedCheckOf, isFailedCheckRun } from "./failed-check.js";
 import { toGitHubError } from "./github-error.js";
-import type {
-  CheckAnnotation,
-  CheckRunState,
-  CheckRunUpdate,
-  DispatchedRun,
-  FailedCheck,
-  GitHubPort,
-  IssueInfo,
-  PullRequestInfo,
-  ReviewComment,
+import {
+  CHECK_RUN_NAME,
+  type CheckAnnotation,
+  type CheckRunState,
+  type CheckRunUpdate,
+  type DispatchedRun,
+  type FailedCheck,
+  type GitHubPort,
+  type IssueInfo,
+  type PullRequestInfo,
+  type ReviewComment,
 } from "./github-port.js";
 import { toPullRequestInfo } from "./pull-request-info.js";
 
-/** Name of the check run Tanuki creates. */
-export const CHECK_RUN_NAME = "Tanuki";
 /** GitHub's limits: characters of a check run summary, annotations per request. */
 const MAX_SUMMARY_CHARS = 65_535;
 const ANNOTATIONS_PER_REQUEST = 50;

@@ -6,6 +6,7 @@ import type { JobDispatcher } from "./dispatch/job-dispatcher.js";
 import type { JobLog } from "./job-log.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobQueue } from "./queue/job-queue.js";
+import type { RepoTarget } from "./repo-target.js";
 import type { Scheduler } from "./scheduler.js";
 import type { JobStore } from "./store/job-store.js";
 
@@ -46,25 +47,6 @@ export interface JobsContext {
   git: GitRemotePort;
   /** The GitHub port for one repository, authenticated as the installation. */
   github(installationId: number, owner: string, repo: string): Promise<GitHubPort>;
-}
-
-/** A repository as the app addresses it. */
-export interface RepoTarget {
-  installationId: number;
-  owner: string;
-  repo: string;
-  cloneUrl: string;
-  defaultBranch: string;
-}
-
-/** `owner/repo#number`: the key of "one job per issue or pull request at a time". */
-export function jobKey(target: { owner: string; repo: string }, number: number): string {
-  return `${target.owner}/${target.repo}#${number}`;
-}
-
-/** True when the pull request's head branch is in `target` itself, not in a fork (Tanuki pushes only there). */
-export function isSameRepo(target: { owner: string; repo: string }, pr: { headRepo: string }): boolean {
-  return pr.headRepo === `${target.owner}/${target.repo}`;
 }
 
 /** The git URL to clone from and push to (without credentials). */

@@ -1,6 +1,6 @@
 import type { GitHubPort } from "../../github/github-port.js";
-import type { RepoTarget } from "../jobs-context.js";
 import { reportJobEnd } from "../lifecycle/job-report.js";
+import type { RepoTarget } from "../repo-target.js";
 import type { Scheduler } from "../scheduler.js";
 import type { DispatchRecord, JobRecord, JobStore } from "../store/job-store.js";
 import { type DispatchCommand, encodeDispatchInputs } from "./dispatch-inputs.js";

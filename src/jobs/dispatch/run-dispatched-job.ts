@@ -8,7 +8,7 @@ import { handleFailingCheck } from "../intake/failing-check.js";
 import type { IntakeResult } from "../intake/intake-result.js";
 import { hasPermission, isBot } from "../intake/permission.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "../intake/repo-config-at.js";
-import { isSameRepo, type JobsContext, type RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import { failingCheckJob } from "../kinds/failing-check.js";
 import { fixIssueJob } from "../kinds/fix-issue.js";
 import { fixPrJob } from "../kinds/fix-pr.js";
@@ -22,6 +22,7 @@ import {
   startJob,
 } from "../lifecycle/job-lifecycle.js";
 import { reportJobEnd } from "../lifecycle/job-report.js";
+import { isSameRepo, type RepoTarget } from "../repo-target.js";
 import type { DispatchInputs } from "./dispatch-inputs.js";
 
 /** The runner this Action runs on, for the status comment. */

@@ -1,11 +1,12 @@
 import type { RepoConfig } from "../../config/repo-config.js";
 import type { GitHubPort } from "../../github/github-port.js";
 import { renderStatusComment } from "../../github/status-comment.js";
-import { isSameRepo, type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import { fixIssueJob } from "../kinds/fix-issue.js";
 import { fixPrJob } from "../kinds/fix-pr.js";
 import { reviewPrJob } from "../kinds/review-pr.js";
 import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
+import { isSameRepo, jobKey, type RepoTarget } from "../repo-target.js";
 import { type Command, helpText } from "./commands.js";
 import type { IntakeResult } from "./intake-result.js";
 import { hasPermission } from "./permission.js";

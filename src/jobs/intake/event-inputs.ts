@@ -1,7 +1,8 @@
 import type { EmitterWebhookEvent, EmitterWebhookEventName } from "@octokit/webhooks";
 import { failedCheckOf, isFailedCheckRun } from "../../github/failed-check.js";
 import { toPullRequestInfo } from "../../github/pull-request-info.js";
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
+import type { RepoTarget } from "../repo-target.js";
 import { parseCommand } from "./commands.js";
 import type { CommentCommandInput } from "./comment-command.js";
 import type { FailingCheckEventInput } from "./failing-check.js";

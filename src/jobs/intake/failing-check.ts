@@ -1,7 +1,8 @@
-import { CHECK_RUN_NAME } from "../../github/octokit-github.js";
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import { CHECK_RUN_NAME } from "../../github/github-port.js";
+import type { JobsContext } from "../jobs-context.js";
 import { failingCheckJob } from "../kinds/failing-check.js";
 import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 import { type IntakeResult, ignored } from "./intake-result.js";
 import { repoConfigAt } from "./repo-config-at.js";
 

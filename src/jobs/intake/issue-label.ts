@@ -1,6 +1,7 @@
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import { fixIssueJob } from "../kinds/fix-issue.js";
 import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 import { type IntakeResult, ignored } from "./intake-result.js";
 import { hasPermission } from "./permission.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";

@@ -1,8 +1,9 @@
 import picomatch from "picomatch";
 import type { PullRequestInfo } from "../../github/github-port.js";
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import { reviewPrJob } from "../kinds/review-pr.js";
 import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 import { type IntakeResult, ignored } from "./intake-result.js";
 import { hasPermission } from "./permission.js";
 import { configProblemText, repoConfigAt } from "./repo-config-at.js";

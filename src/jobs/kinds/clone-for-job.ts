@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import type { RemoteRef } from "../../github/git-remote-port.js";
-import { type JobsContext, type RepoTarget, remoteUrlOf } from "../jobs-context.js";
+import { type JobsContext, remoteUrlOf } from "../jobs-context.js";
 import type { JobArgs } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 
 /** A job's clone: its folder, and the remote it came from (URL without credentials, the token it was cloned with). */
 export interface JobClone {

@@ -1,5 +1,5 @@
 import type { FailedCheck, GitHubPort } from "../../github/github-port.js";
-import { CHECK_RUN_NAME } from "../../github/octokit-github.js";
+import { CHECK_RUN_NAME } from "../../github/github-port.js";
 import { failingLogTail, MAX_LOG_CHARS } from "./failing-log.js";
 
 /** Most failed checks whose logs go into a fix task; the others are named only. */

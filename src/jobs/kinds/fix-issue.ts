@@ -1,7 +1,8 @@
 import type { RepoConfig } from "../../config/repo-config.js";
 import { tanukiBranch } from "../../core/branch-names.js";
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 import { fixAndPublish } from "./publish-fix.js";
 
 /** What the fix of an issue needs from the webhook. */

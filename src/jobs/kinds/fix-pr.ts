@@ -2,8 +2,9 @@ import type { RepoConfig } from "../../config/repo-config.js";
 import { tanukiBranch } from "../../core/branch-names.js";
 import type { GitHubPort, PullRequestInfo } from "../../github/github-port.js";
 import { MAX_BODY_CHARS } from "../../intake/sanitize.js";
-import { type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
+import { jobKey, type RepoTarget } from "../repo-target.js";
 import { type FailingChecksBrief, failingChecksBrief } from "./failing-checks-brief.js";
 import { fixAndPublish } from "./publish-fix.js";
 

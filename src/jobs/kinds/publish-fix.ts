@@ -6,8 +6,9 @@ import { describeTestCounts, testsPassed } from "../../core/test-report.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import type { GitRemotePort } from "../../github/git-remote-port.js";
 import type { GitHubPort } from "../../github/github-port.js";
-import type { JobsContext, RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
+import type { RepoTarget } from "../repo-target.js";
 import { cloneForJob } from "./clone-for-job.js";
 
 /** Where a fix result goes: a new pull request, or a commit on an existing `tanuki/...` branch. */

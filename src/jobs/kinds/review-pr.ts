@@ -5,8 +5,9 @@ import { commentableLines, filterDiff } from "../../diff/unified-diff.js";
 import { findingsToAnnotations } from "../../github/check-run-output.js";
 import type { PullRequestInfo } from "../../github/github-port.js";
 import { buildReview, countBySeverity, fingerprintFinding } from "../../github/review-comments.js";
-import { type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import type { JobArgs, JobOutcome } from "../lifecycle/job-lifecycle.js";
+import { jobKey, type RepoTarget } from "../repo-target.js";
 import { cloneForJob } from "./clone-for-job.js";
 
 /** What a review needs from the webhook. */

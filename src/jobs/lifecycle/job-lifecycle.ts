@@ -6,9 +6,10 @@ import type { CheckRunUpdate, GitHubPort } from "../../github/github-port.js";
 import { type JobView, renderStatusComment } from "../../github/status-comment.js";
 import type { DispatchCommand } from "../dispatch/dispatch-inputs.js";
 import type { IntakeResult } from "../intake/intake-result.js";
-import { type JobsContext, jobKey, type RepoTarget } from "../jobs-context.js";
+import type { JobsContext } from "../jobs-context.js";
 import { ProgressReporter } from "../progress/progress-reporter.js";
 import type { QueuedJob } from "../queue/job-queue.js";
+import { jobKey, type RepoTarget } from "../repo-target.js";
 import type { JobKind, JobRecord } from "../store/job-store.js";
 
 /** How a job ended, as the status comment and the check run show it. */
