@@ -9,8 +9,8 @@ import { defaultRunConfig } from "../config/run-config.js";
 /**
  * `tanuki app`: start the GitHub App server (Probot). Without credentials Probot serves its manifest setup flow
  * (see docs/github-app.md). The engine (model, sandbox) is built once, when the app has credentials, from the same
- * variables as the CLI (`TANUKI_MODEL`, `TANUKI_MODEL_DIR`, `TANUKI_THREADS`, `TANUKI_WORK_DIR`, `TANUKI_SANDBOX_IMAGE`); job traces go to
- * `$TANUKI_DATA_DIR/traces/`.
+ * variables as the CLI (`TANUKI_MODEL`, `TANUKI_MODEL_DIR`, `TANUKI_THREADS`, `TANUKI_WORK_DIR`,
+ * `TANUKI_SANDBOX_IMAGE`, `TANUKI_TRACE_MAX_BYTES`); job traces go to `$TANUKI_DATA_DIR/traces/`.
  *
  * @throws ConfigError when the environment is invalid
  */
@@ -30,6 +30,7 @@ export async function runAppCommand(env: NodeJS.ProcessEnv, signal: AbortSignal)
         modelDir: engineEnv.TANUKI_MODEL_DIR,
         threads: engineEnv.TANUKI_THREADS,
         workRoot: engineEnv.TANUKI_WORK_DIR,
+        traceMaxBytes: engineEnv.TANUKI_TRACE_MAX_BYTES,
         traceDir: join(resolve(appEnv.TANUKI_DATA_DIR), "traces"),
       }),
   });

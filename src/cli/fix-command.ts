@@ -70,6 +70,7 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
     threads,
     tracePath: paths.traceJsonl,
     workRoot: env.TANUKI_WORK_DIR,
+    traceMaxBytes: env.TANUKI_TRACE_MAX_BYTES,
     onEvent: progress.onEvent,
     signal: context.signal,
   });

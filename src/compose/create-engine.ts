@@ -27,6 +27,8 @@ export interface EngineOptions {
   threads?: number;
   /** Folder for work copies. Default `<os temp>/tanuki-work`. */
   workRoot?: string;
+  /** Cap of each job's trace file, bytes (see `JsonlTraceOptions.maxBytes`). Default 64 MiB. */
+  traceMaxBytes?: number;
   /** Download progress of the model (bytes). */
   onDownload?: (progress: { what: string; downloadedBytes: number; totalBytes?: number }) => void;
   signal?: AbortSignal;
@@ -82,7 +84,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           loraAdapters: await agentAdapters(resolve("adapters")),
         })
       : await loadLocalModel({ ...options, modelConfig: config });
-  return assembleEngine(model, { workRoot: options.workRoot });
+  return assembleEngine(model, { workRoot: options.workRoot, traceMaxBytes: options.traceMaxBytes });
 }
 
 /** Options of {@link loadLocalModel}: the engine's model options plus llama.cpp's parallel sequences. */
@@ -139,7 +141,7 @@ async function agentAdapters(dir: string) {
  * Build the engine around an already loaded model (any ChatModel backend): the Docker sandbox provider, the git
  * workspace provider, the tree-sitter explorer, and per-job JSONL traces. `dispose()` also disposes the model.
  */
-export function assembleEngine(model: ChatModel, options: { workRoot?: string } = {}): Engine {
+export function assembleEngine(model: ChatModel, options: { workRoot?: string; traceMaxBytes?: number } = {}): Engine {
   const explorer = new TreeSitterExplorer();
   const sandboxes = new DockerSandboxProvider();
   const environments = new DockerEnvironmentProvider({ sandboxes, docker: sandboxes.docker });
@@ -154,7 +156,7 @@ export function assembleEngine(model: ChatModel, options: { workRoot?: string } 
     workspaces,
     workRoot,
     depsFor(job) {
-      const trace = new JsonlTraceSink(job.tracePath);
+      const trace = new JsonlTraceSink(job.tracePath, { maxBytes: options.traceMaxBytes });
       return {
         deps: {
           model: job.model ?? model,

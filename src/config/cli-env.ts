@@ -11,6 +11,7 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_SANDBOX_IMAGE`: sandbox image. Default `tanuki-sandbox:latest`.
  * - `TANUKI_THREADS`: generation threads; default chosen from the CPUs the process may use.
  * - `TANUKI_WORK_DIR`: where work copies are created. Default the OS temp folder.
+ * - `TANUKI_TRACE_MAX_BYTES`: cap of one run's trace file, bytes (at least 65536). Default 64 MiB.
  */
 /** A generation thread count, as a flag or variable gives it (a whole number, 1..512). */
 export const ThreadCount = z.coerce.number().int().min(1).max(512);
@@ -21,6 +22,11 @@ export const CliEnv = z.object({
   TANUKI_SANDBOX_IMAGE: z.string().min(1).optional(),
   TANUKI_THREADS: ThreadCount.optional(),
   TANUKI_WORK_DIR: z.string().min(1).optional(),
+  TANUKI_TRACE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .optional(),
 });
 export type CliEnv = z.infer<typeof CliEnv>;
 

@@ -30,3 +30,30 @@ describe("JsonlTraceSink", () => {
     expect(lines[1].event.type).toBe("trace-error");
   });
 });
+
+describe("JsonlTraceSink caps", () => {
+  it("writes no summary when nothing was left out", async () => {
+    dir = await mkdtemp(join(tmpdir(), "tanuki-trace-"));
+    const path = join(dir, "trace.jsonl");
+    const sink = new JsonlTraceSink(path, { maxBytes: 16 * 1024 });
+    sink.record({ kind: "event", at: "t", event: { type: "log", message: "small" } });
+    await sink.close();
+    const lines = (await readFile(path, "utf8")).trim().split("\n");
+    expect(lines).toHaveLength(1);
+  });
+
+  it("keeps recording nothing past the cap once reached, even records that would fit again", async () => {
+    dir = await mkdtemp(join(tmpdir(), "tanuki-trace-"));
+    const path = join(dir, "trace.jsonl");
+    const sink = new JsonlTraceSink(path, { maxBytes: 16 * 1024 });
+    sink.record({ kind: "event", at: "t", event: { type: "log", message: "x".repeat(20 * 1024) } });
+    sink.record({ kind: "event", at: "t", event: { type: "log", message: "small" } });
+    await sink.close();
+    const events = (await readFile(path, "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).event);
+    expect(events.map((e) => e.type)).toEqual(["trace-cap", "trace-cap-summary"]);
+    expect(events[1].leftOut).toEqual({ event: { records: 2, bytes: expect.any(Number) } });
+  });
+});
