@@ -1,19 +1,9 @@
-import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { type AcpRunner, createAcpAgent } from "../acp/acp-agent.js";
+import { createAcpAgent } from "../acp/acp-agent.js";
 import { serveAcp } from "../acp/serve-acp.js";
-import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
-import { createEngine, type Engine } from "../compose/create-engine.js";
-import { readCliEnv } from "../config/cli-env.js";
-import { environmentFromProcessEnv } from "../config/environment-config.js";
-import { readModelConfig } from "../config/model-config.js";
-import type { RunConfig } from "../config/run-config.js";
-import { runFix } from "../loop/run-fix.js";
-import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { checkRepository } from "../workspace/open-work-copy.js";
-import { type FixFlags, runConfigFromFlags } from "./fix-options.js";
-import { addRunBudgetOptions } from "./flag-parsers.js";
+import type { FixFlags } from "./fix-options.js";
+import { localRunsFor, type RunEngine, type ServerCommandContext, withServerRunOptions } from "./local-runs.js";
 
 /** Flags of `tanuki acp` (the run flags of `tanuki fix`, less the issue, branch and output folder). */
 export interface AcpFlags extends Omit<FixFlags, "issue" | "branch" | "out"> {
@@ -21,46 +11,12 @@ export interface AcpFlags extends Omit<FixFlags, "issue" | "branch" | "out"> {
   runsDir?: string;
 }
 
-/** The part of the engine a prompt needs: per-run dependencies, and release at the end. */
-export type AcpEngine = Pick<Engine, "depsFor" | "dispose">;
+/** The part of the engine a prompt needs (see `RunEngine`). */
+export type AcpEngine = RunEngine;
 
-/** What `tanuki acp` needs from its process: injected so tests can run it with a scripted engine. */
-export interface AcpCommandContext {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** The editor's requests (newline-delimited JSON-RPC). */
-  stdin: NodeJS.ReadableStream;
-  /** Answers and notifications to the editor: nothing else is written there. */
-  stdout: NodeJS.WritableStream;
-  /** Logs (editors show an agent's stderr in their logs). */
-  stderr: { write(text: string): void };
-  /** Stops serving (SIGINT/SIGTERM). */
-  signal?: AbortSignal;
-  /** Builds the engine at the first prompt; default the real one (model + Docker + git), after the sandbox check. */
-  createEngine?: () => Promise<AcpEngine>;
-  /** Checks a session's folder; default {@link checkRepository}. */
+/** What `tanuki acp` needs from its process, plus the check of a session's folder (default `checkRepository`). */
+export interface AcpCommandContext extends ServerCommandContext {
   checkWorkspace?: (cwd: string) => Promise<void>;
-  version?: string;
-}
-
-/** The runner of prompts over a lazily built engine: one engine per process, one trace and report per prompt. */
-function promptRunner(
-  config: RunConfig,
-  runsDir: (repoPath: string) => string,
-  engine: () => Promise<AcpEngine>,
-): AcpRunner {
-  return async ({ task, onEvent, signal }) => {
-    const reportDir = join(runsDir(task.repoPath), `${new Date().toISOString().replace(/[:.]/g, "-")}-${task.id}`);
-    await mkdir(reportDir, { recursive: true });
-    const { deps, closeTrace } = (await engine()).depsFor({ tracePath: runOutputPaths(reportDir).traceJsonl, onEvent });
-    try {
-      const result = await runFix(task, config, deps, signal);
-      await writeRunOutputs(reportDir, result);
-      return { result, reportDir };
-    } finally {
-      await closeTrace();
-    }
-  };
 }
 
 /**
@@ -74,37 +30,9 @@ function promptRunner(
  * @throws ConfigError for invalid flags or environment (before anything is served)
  */
 export async function runAcpCommand(flags: AcpFlags, context: AcpCommandContext): Promise<number> {
-  const env = readCliEnv(context.env);
-  const config = runConfigFromFlags(
-    { ...flags, issue: "" },
-    { sandboxImage: env.TANUKI_SANDBOX_IMAGE, environment: environmentFromProcessEnv(context.env) },
-  );
-  const buildEngine =
-    context.createEngine ??
-    (async () => {
-      await checkSandboxReady(config.sandbox.image);
-      return createEngine({
-        modelConfig: readModelConfig(context.env, { adaptersDir: resolve(context.cwd, "adapters") }),
-        model: flags.model ?? env.TANUKI_MODEL,
-        modelDir: env.TANUKI_MODEL_DIR,
-        threads: flags.threads ?? env.TANUKI_THREADS,
-        workRoot: env.TANUKI_WORK_DIR,
-        signal: context.signal,
-      });
-    });
-  let engine: Promise<AcpEngine> | undefined;
-  const getEngine = () => {
-    engine ??= buildEngine().catch((error: unknown) => {
-      engine = undefined;
-      context.stderr.write(`tanuki acp: ${(error as Error).message}\n`);
-      throw error;
-    });
-    return engine;
-  };
-  const runsDir = (repoPath: string) =>
-    flags.runsDir ? resolve(context.cwd, flags.runsDir) : join(repoPath, ".tanuki", "runs");
+  const { config, runs } = localRunsFor(flags, context);
   const app = createAcpAgent({
-    run: promptRunner(config, runsDir, getEngine),
+    run: ({ task, onEvent, signal }) => runs.fix(task, config, onEvent, signal),
     checkWorkspace: context.checkWorkspace ?? checkRepository,
     version: context.version ?? "0.1.0",
   });
@@ -115,7 +43,7 @@ export async function runAcpCommand(flags: AcpFlags, context: AcpCommandContext)
     await connection.closed;
   } finally {
     context.signal?.removeEventListener("abort", stop);
-    if (engine) await (await engine.catch(() => undefined))?.dispose();
+    await runs.dispose();
   }
   return 0;
 }
@@ -128,22 +56,6 @@ export function registerAcpCommand(
   const command = program
     .command("acp")
     .description("Serve Tanuki as an Agent Client Protocol agent on stdin/stdout (Zed, JetBrains, Neovim)")
-    .option("--model <path|uri>", "GGUF model path or URI (default: $TANUKI_MODEL, else the default model)")
-    .option("--test-command <cmd>", "override the detected test command (runs in the sandbox)")
-    .option("--setup-command <cmd>", "install command of the environment phase (replaces detection)")
-    .option("--image <name>", "sandbox image (default: $TANUKI_SANDBOX_IMAGE or tanuki-sandbox:latest)")
-    .option("--runs-dir <dir>", "folder of each prompt's report (default: <workspace>/.tanuki/runs)")
-    .option("--allow-workflows", "allow edits under .github/workflows/");
-  addRunBudgetOptions(command, "per prompt").action(async (flags: AcpFlags) => {
-    context.setExitCode(
-      await runAcpCommand(flags, {
-        cwd: process.cwd(),
-        env: process.env,
-        stdin: process.stdin,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        signal: context.signal,
-      }),
-    );
-  });
+    .option("--test-command <cmd>", "override the detected test command (runs in the sandbox)");
+  withServerRunOptions(command, "per prompt", context, runAcpCommand);
 }

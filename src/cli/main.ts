@@ -10,6 +10,7 @@ import { EXIT_NOT_FIXED, EXIT_USAGE } from "./exit-codes.js";
 import { runFixCommand } from "./fix-command.js";
 import type { FixFlags } from "./fix-options.js";
 import { addRunBudgetOptions, commaList, minutesToMs, wholeNumber } from "./flag-parsers.js";
+import { registerMcpCommand } from "./mcp-command.js";
 import { type ModelsPullFlags, runModelsPullCommand } from "./models-command.js";
 import { runServeCommand, type ServeFlags } from "./serve-command.js";
 
@@ -144,6 +145,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerEvalCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
   registerAcpCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
+  registerMcpCommand(program, { signal: controller.signal, setExitCode: (code) => (exitCode = code) });
 
   const envCommand = program
     .command("env")

@@ -1,9 +1,7 @@
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
 import { ConfigError } from "../core/errors.js";
 import type { ChatModel } from "../llm/chat-model.js";
 import { isLoopbackHost } from "./auth.js";
+import { listenHono } from "./listen-hono.js";
 import { createServeApp } from "./serve-app.js";
 import type { ServeGenerator } from "./serve-generator.js";
 import { TEAM_MODEL_ID, TeamGenerator, type TeamOptions } from "./team/team-generator.js";
@@ -78,31 +76,5 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
     defaultMaxTokens: options.defaultMaxTokens ?? Math.min(1024, contextSize ? Math.floor(contextSize / 2) : 1024),
     log: options.log,
   });
-  // overrideGlobalObjects: false keeps the process's own fetch/Request/Response untouched (the model client uses them).
-  const server = createAdaptorServer({ fetch: app.fetch, overrideGlobalObjects: false }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 8088, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  let closing: Promise<void> | undefined;
-  return {
-    url: `http://${shownHost}:${port}`,
-    port,
-    close() {
-      closing ??= closeServer(server);
-      return closing;
-    },
-  };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  return listenHono(app.fetch, host, options.port ?? 8088);
 }
