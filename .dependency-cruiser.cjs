@@ -36,12 +36,15 @@ const LAYERS = {
   serve: ["core", "config", "llm", "agents"],
   // The Agent Client Protocol adapter (an editor drives runs over stdio); the CLI hands it the engine.
   acp: ["core", "config", "diff", "intake"],
+  // MCP both ways: Tanuki's use-cases as an MCP server (the CLI hands it the work) and a client of MCP servers
+  // implementing core's ExternalTools port; HTTP through serve's listener and auth.
+  mcp: ["core", "config", "intake", "loop", "serve"],
   doctor: ["core", "config", "llm", "adapters", "sandbox"],
   app: ["core", "config", "intake", "github", "jobs", "report", "compose"],
   action: ["core", "config", "intake", "github", "jobs", "report", "compose"],
   cli: [
     "core", "config", "diff", "intake", "llm", "adapters", "sandbox", "workspace", "environment", "testing",
-    "context", "agents", "loop", "report", "github", "eval", "compose", "serve", "acp", "doctor", "app",
+    "context", "agents", "loop", "report", "github", "eval", "compose", "serve", "acp", "mcp", "doctor", "app",
   ],
 };
 
