@@ -17,8 +17,17 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_DISPATCH_REF`: branch the workflow is started on. Default: each repository's default branch.
  * - `TANUKI_DISPATCH_START_TIMEOUT_MS`: a runner must take a dispatched job within this time. Default 30 min.
  * - `TANUKI_DISPATCH_FINISH_TIMEOUT_MS`: a dispatched job must report a result within this time. Default 3 h.
- * - `PORT`, `HOST`, `WEBHOOK_PATH`, `LOG_LEVEL`, `GHE_HOST`: read by Probot itself.
+ * - `PORT` (default 3000), `HOST` (default `localhost`; `0.0.0.0` in the container image), `WEBHOOK_PATH` (default
+ *   `/api/github/webhooks`): where the webhook server listens.
+ * - `WEBHOOK_PROXY_URL`: a smee.io channel that forwards GitHub's deliveries to this server (local development; needs
+ *   the optional `smee-client` package).
+ * - `LOG_LEVEL`, `LOG_FORMAT`, `GHE_HOST`: read by Probot itself.
  */
+/** An empty variable (`PORT=` in a `.env` file) counts as unset, so the default applies. */
+function blankIsUnset<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === "" ? undefined : value), schema);
+}
+
 export const AppEnv = z.object({
   APP_ID: z.coerce.number().int().positive().optional(),
   PRIVATE_KEY: z.string().min(1).optional(),
@@ -28,6 +37,10 @@ export const AppEnv = z.object({
   TANUKI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TANUKI_STATUS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   NODE_ENV: z.string().optional(),
+  PORT: blankIsUnset(z.coerce.number().int().min(0).max(65_535).default(3_000)),
+  HOST: blankIsUnset(z.string().default("localhost")),
+  WEBHOOK_PATH: blankIsUnset(z.string().startsWith("/", "must start with /").default("/api/github/webhooks")),
+  WEBHOOK_PROXY_URL: blankIsUnset(z.url().optional()),
   TANUKI_RUNNER: z.enum(["inline", "actions"]).default("inline"),
   TANUKI_DISPATCH_WORKFLOW: z.string().min(1).default("tanuki.yml"),
   TANUKI_DISPATCH_REF: z.string().min(1).optional(),

@@ -1,12 +1,13 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { Probot, ProbotOctokit } from "probot";
 import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
+import { createWebhookServer } from "../../src/app/webhook-server.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
 import type { DispatchSettings } from "../../src/jobs/dispatch/dispatch-settings.js";
 import type { Scheduler } from "../../src/jobs/scheduler.js";
@@ -55,7 +56,7 @@ export interface AppHarnessOptions {
   throttle?: boolean;
 }
 
-/** A running app: Probot's real middleware on a real HTTP server on 127.0.0.1. */
+/** A running app: the App's webhook server (Probot's real middleware behind the body cap) on 127.0.0.1. */
 export interface AppHarness {
   url: string;
   app: TanukiApp;
@@ -108,12 +109,8 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
       ...(options.dispatch ? { dispatch: options.dispatch } : {}),
     },
   });
-  const middleware = await createNodeMiddleware(app, { probot });
-  const server: Server = createServer((req, res) => {
-    void middleware(req, res, () => {
-      res.writeHead(404).end();
-    });
-  });
+  // The App's own server (body cap, then Probot's middleware), as `tanuki app` serves it.
+  const server: Server = await createWebhookServer({ probot, app });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
   return {
