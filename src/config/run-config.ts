@@ -61,6 +61,9 @@ export const PathPolicyConfig = z
   .strict();
 export type PathPolicyConfig = z.infer<typeof PathPolicyConfig>;
 
+/** Default of `RunConfig.promptFileBytes`, bytes (256 KiB). */
+export const DEFAULT_PROMPT_FILE_BYTES = 256 * 1024;
+
 /**
  * Everything that shapes one run of the loop, with defaults. Entry points build it from flags, environment
  * and `.github/tanuki.yml`; the loop receives it validated.
@@ -87,6 +90,17 @@ export const RunConfig = z
     setupCommand: z.string().min(1).optional(),
     /** The environment phase: registries, mirrors, proxy, CA bundle, limits, image, cache. */
     environment: EnvironmentConfig.prefault({}),
+    /**
+     * Most bytes of one file read to quote into a prompt (briefings, the coder's and tester's files, files named in
+     * the issue). A longer file shows its head, cut at a line end, and the prompt says how much of how much is shown;
+     * the rest is never read into memory. Default {@link DEFAULT_PROMPT_FILE_BYTES} (256 KiB).
+     */
+    promptFileBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(DEFAULT_PROMPT_FILE_BYTES),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

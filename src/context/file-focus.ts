@@ -1,4 +1,5 @@
 import { delimitUntrusted } from "../intake/delimit.js";
+import { describeCut, type FileCut } from "../intake/file-cut.js";
 import { escapePromptName } from "../intake/prompt-name.js";
 import type { FocusHints, LineRange } from "./focus-hints.js";
 import type { SymbolSignature } from "./repo-facts.js";
@@ -10,6 +11,8 @@ export interface FocusFile {
   path: string;
   content: string;
   symbols?: readonly SymbolSignature[];
+  /** Set when `content` is only the file's head (see `FileCut`); headers say so. */
+  cut?: FileCut;
 }
 
 /** How files are rendered. */
@@ -162,8 +165,9 @@ function renderWindows(
   const total = lines.length;
   const width = String(total).length;
   const shown = ranges.map((range) => `${range.start}-${range.end}`).join(", ");
+  const readable = file.cut ? `${total} lines readable, ${describeCut(file.cut)}` : `${total} lines`;
   const parts = [
-    `### ${escapePromptName(file.path)} (${total} lines; shown: lines ${shown || "none"}${options.canRead ? "; ask for other lines with `read`" : ""})`,
+    `### ${escapePromptName(file.path)} (${readable}; shown: lines ${shown || "none"}${options.canRead ? "; ask for other lines with `read`" : ""})`,
   ];
   if (outline.length > 0) {
     parts.push(delimitUntrusted(`declarations in ${file.path} not shown`, outline.join("\n")));
@@ -179,7 +183,10 @@ function renderWindows(
 /** The whole file, fenced. */
 function renderWhole(file: FocusFile, lines: readonly string[], numbered: boolean): string {
   const width = String(lines.length).length;
-  return `### ${escapePromptName(file.path)} (${lines.length} lines, whole file)\n${delimitUntrusted(
+  const extent = file.cut
+    ? `first ${lines.length} lines, ${describeCut(file.cut)}`
+    : `${lines.length} lines, whole file`;
+  return `### ${escapePromptName(file.path)} (${extent})\n${delimitUntrusted(
     `file ${file.path}`,
     body(lines, { start: 1, end: lines.length }, numbered, width),
   )}`;

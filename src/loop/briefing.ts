@@ -7,7 +7,9 @@ import { type FocusFile, renderFocusedFiles } from "../context/file-focus.js";
 import { type FocusHints, hintsFromText, mergeHints } from "../context/focus-hints.js";
 import { selectRelevantFiles } from "../context/relevant-files.js";
 import { isTanukiError } from "../core/errors.js";
+import { quotableHead } from "../intake/file-cut.js";
 import type { ChatMessage } from "../llm/chat-model.js";
+import type { FileHead } from "../workspace/workspace.js";
 import type { RunContext } from "./run-context.js";
 import { type RunState, requireWorkspace } from "./run-state.js";
 
@@ -37,13 +39,15 @@ export function agentPromptBudget(ctx: RunContext, entry: RosterEntry): PromptBu
 }
 
 /**
- * Current content of `paths` in the work copy. Missing files are skipped, and so are paths the workspace refuses
- * (outside the repository, `.git/`, not a regular file): paths come from models (plans, `read` requests), so a bad
- * one must not end the run.
+ * Current content of `paths` in the work copy, each read up to the run's cap (`RunConfig.promptFileBytes`): a
+ * larger file gives its head, cut at a line end, with `cut` set so the prompt says so. Missing files are skipped,
+ * and so are paths the workspace refuses (outside the repository, `.git/`, not a regular file): paths come from
+ * models (plans, `read` requests), so a bad one must not end the run.
  *
  * @param onRefused  told each refused path and why (the caller notes it for the agent)
  */
 export async function readFiles(
+  ctx: RunContext,
   state: RunState,
   paths: readonly string[],
   onRefused?: (path: string, reason: string) => void,
@@ -51,15 +55,15 @@ export async function readFiles(
   const workspace = requireWorkspace(state);
   const files: FileText[] = [];
   for (const path of paths) {
-    let content: string | undefined;
+    let head: FileHead | undefined;
     try {
-      content = await workspace.readFile(path);
+      head = await workspace.readFileHead(path, ctx.config.promptFileBytes);
     } catch (error) {
       if (!isTanukiError(error, "path-policy")) throw error;
       onRefused?.(path, error.message);
       continue;
     }
-    if (content !== undefined) files.push({ path, content });
+    if (head !== undefined) files.push({ path, ...quotableHead(head) });
   }
   return files;
 }
@@ -120,7 +124,7 @@ export async function briefFor(
   if (!facts) return "";
   const exclude = new Set(options.exclude ?? []);
   const quoted =
-    options.files ?? (await readFiles(state, selectRelevantFiles(ctx.task, facts, BRIEFING_FILES + exclude.size)));
+    options.files ?? (await readFiles(ctx, state, selectRelevantFiles(ctx.task, facts, BRIEFING_FILES + exclude.size)));
   const files = quoted.filter((file) => !exclude.has(file.path)).slice(0, BRIEFING_FILES);
   const configured = briefingBudget(ctx.deps.briefingTokens, ctx.deps.model.contextSize);
   return buildBriefing({

@@ -7,7 +7,7 @@ import { checkEditPath } from "./path-policy.js";
 import { publishBranch } from "./publish-branch.js";
 import { type GitLocation, gitOutput, runGit, splitNul } from "./run-git.js";
 import { DEFAULT_READ_CAP_BYTES, SafeTree } from "./safe-fs.js";
-import type { PathPolicy, Workspace, WorkspaceOpenOptions, WorkspaceProvider } from "./workspace.js";
+import type { FileHead, PathPolicy, Workspace, WorkspaceOpenOptions, WorkspaceProvider } from "./workspace.js";
 
 /** Policy used by {@link GitWorkspace.readFile}: any file of the repository, workflows included, never `.git/`. */
 const READ_POLICY: PathPolicy = { allowWorkflows: true, allow: [], deny: [] };
@@ -93,11 +93,20 @@ export class GitWorkspace implements Workspace {
    *   non-regular file
    */
   async readFile(path: string, options: { maxBytes?: number } = {}): Promise<string | undefined> {
+    return (await this.readFileHead(path, options.maxBytes ?? DEFAULT_READ_CAP_BYTES))?.content;
+  }
+
+  /**
+   * The first `maxBytes` of a repository-relative file, its size and whether it was cut (see {@link readFile} for
+   * how it is read and what is refused).
+   * @throws PathPolicyError as {@link readFile}
+   */
+  async readFileHead(path: string, maxBytes: number): Promise<FileHead | undefined> {
     this.assertOpen();
     const check = await checkEditPath(this.dir, path, READ_POLICY);
     if (!check.ok) throw new PathPolicyError(`Cannot read ${path}: ${check.reason}`, path);
     const tree = await SafeTree.open(this.dir);
-    return (await tree.read(check.resolved, options.maxBytes ?? DEFAULT_READ_CAP_BYTES))?.content;
+    return tree.read(check.resolved, maxBytes);
   }
 
   /** Tracked files still present plus untracked files not ignored; sorted repository-relative POSIX paths. */

@@ -2,19 +2,13 @@ import { constants } from "node:fs";
 import { type FileHandle, lstat, mkdir, open, readlink, realpath, unlink } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { PathPolicyError } from "../core/errors.js";
+import type { FileHead } from "./workspace.js";
 
 /** Default cap on one file read from a work tree, bytes (larger files are cut; see {@link readFileInside}). */
 export const DEFAULT_READ_CAP_BYTES = 8 * 1024 * 1024;
 
-/** A file read by {@link readFileInside}. */
-export interface ReadInside {
-  /** UTF-8 content, at most `maxBytes` bytes of the file's start (a character cut at the end decodes as U+FFFD). */
-  content: string;
-  /** Size of the file on disk, bytes. */
-  size: number;
-  /** True when the file was larger than `maxBytes` and `content` is its head only. */
-  truncated: boolean;
-}
+/** A file read by {@link SafeTree.read}: its head, size on disk and whether it was cut. */
+export type ReadInside = FileHead;
 
 /**
  * Host-side file access to a work tree that untrusted code (the repository's tests, in the sandbox) can write.

@@ -34,6 +34,11 @@ export interface Workspace {
    * symlink-safely: the sandbox may have written the tree.
    */
   readFile(path: string, options?: { maxBytes?: number }): Promise<string | undefined>;
+  /**
+   * The head of a file (at most `maxBytes`) with its size on disk and whether it was cut, or undefined when it does
+   * not exist; read like {@link readFile}. For quoting files into prompts, which must say when a file was cut.
+   */
+  readFileHead(path: string, maxBytes: number): Promise<FileHead | undefined>;
   /** Repository-relative paths of tracked and untracked (not ignored) files. */
   listFiles(): Promise<string[]>;
   /** Unified diff of the current state against the base commit (untracked files included). */
@@ -71,6 +76,16 @@ export interface WorkspaceOpenOptions {
    * where the host allows one, else by measuring the tree after and during each command. Default: none.
    */
   diskBytes?: number;
+}
+
+/** The head of a file (see {@link Workspace.readFileHead}). */
+export interface FileHead {
+  /** UTF-8 content, at most `maxBytes` bytes of the file's start (a character cut at the end decodes as U+FFFD). */
+  content: string;
+  /** Size of the file on disk, bytes. */
+  size: number;
+  /** True when the file was larger than `maxBytes` and `content` is its head only. */
+  truncated: boolean;
 }
 
 /** Opens workspaces. The git implementation is `GitWorkspaceProvider`. */

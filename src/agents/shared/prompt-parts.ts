@@ -1,4 +1,5 @@
 import type { Finding, RootCauseAnalysis } from "../../core/finding.js";
+import type { FileCut } from "../../intake/file-cut.js";
 import { type IssueForPrompt, issueSection } from "../../intake/issue-section.js";
 import { delimitUntrusted } from "../../intake/sanitize.js";
 import type { ChatMessage } from "../../llm/chat-model.js";
@@ -7,10 +8,12 @@ import type { RosterEntry } from "../roster.js";
 /** The issue as agents see it: already sanitized text (see intake/sanitize), its number when known. */
 export type IssueText = IssueForPrompt;
 
-/** A file given to an agent: repository-relative path and content. */
+/** A file given to an agent: repository-relative path and content (its head only when `cut` is set). */
 export interface FileText {
   path: string;
   content: string;
+  /** Set when the file was larger than the read cap: `content` is its head and the prompt says so. */
+  cut?: FileCut;
 }
 
 /**

@@ -79,7 +79,7 @@ export async function codePhase(
     for (let call = 0; call < MAX_CALLS_PER_STEP; call += 1) {
       const paths = [...new Set([...step.files, ...reads.map((read) => read.path)])];
       const refused: string[] = [];
-      const read = await readFiles(state, paths, (path, reason) => refused.push(`${path}: not shown: ${reason}`));
+      const read = await readFiles(ctx, state, paths, (path, reason) => refused.push(`${path}: not shown: ${reason}`));
       const files = await withSymbols(ctx, state, read);
       const hints = mergeHints(readHints(reads), runHints(ctx, state, [step.intent, ...advice]));
       const base = {

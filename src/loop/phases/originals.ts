@@ -15,5 +15,5 @@ export async function readOriginals(ctx: RunContext, state: RunState): Promise<F
   const plan = state.plan?.candidates[state.plan.chosenIndex];
   const paths = new Set(plan?.steps.flatMap((step) => step.files) ?? []);
   if (state.facts) for (const path of selectRelevantFiles(ctx.task, state.facts, MAX_ORIGINAL_FILES)) paths.add(path);
-  return readFiles(state, [...paths].slice(0, MAX_ORIGINAL_FILES));
+  return readFiles(ctx, state, [...paths].slice(0, MAX_ORIGINAL_FILES));
 }

@@ -28,12 +28,13 @@ export interface TesterOutcome {
  * anchored to the issue and not to the new code.
  */
 async function readable(
+  ctx: RunContext,
   state: RunState,
   requests: FollowUp["read"],
   written: ReadonlySet<string>,
 ): Promise<FileText[]> {
   const tests = [...requests.map((request) => request.path), ...written].filter((path) => isTestFile(path));
-  const current = await readFiles(state, [...new Set(tests)], () => {});
+  const current = await readFiles(ctx, state, [...new Set(tests)], () => {});
   const replaced = new Set(current.map((file) => file.path));
   return [...current, ...state.originals.filter((file) => !replaced.has(file.path))];
 }
@@ -56,7 +57,7 @@ export async function writeTestPhase(ctx: RunContext, state: RunState): Promise<
   const written = new Set<string>();
   const plan = state.plan?.candidates[state.plan.chosenIndex];
   for (let call = 0; call < MAX_CALLS_PER_STEP; call += 1) {
-    const shown = await readable(state, reads, written);
+    const shown = await readable(ctx, state, reads, written);
     const hints = mergeHints(
       readHints(reads),
       runHints(ctx, state, plan ? [plan.summary, ...plan.steps.map((step) => step.intent)] : []),
