@@ -7,6 +7,7 @@ import { readCliEnv } from "../config/cli-env.js";
 import { environmentFromProcessEnv } from "../config/environment-config.js";
 import { readModelConfig } from "../config/model-config.js";
 import { UsageError } from "../core/errors.js";
+import type { ExternalTools } from "../core/external-tools.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { describeTestCounts } from "../core/test-report.js";
@@ -15,6 +16,7 @@ import { runFix } from "../loop/run-fix.js";
 import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { exitCodeFor } from "./exit-codes.js";
 import { defaultOutDir, type FixFlags, runConfigFromFlags } from "./fix-options.js";
+import { openMcpTools } from "./mcp-tools-flag.js";
 import { oneLine, ProgressRenderer } from "./progress.js";
 import { readIssueArgument } from "./read-issue.js";
 
@@ -75,13 +77,25 @@ export async function runFixCommand(repoArg: string, flags: FixFlags, context: F
     signal: context.signal,
   });
   let result: RunResult;
+  let externalTools: ExternalTools | undefined;
   try {
+    externalTools = await openMcpTools(flags.mcpConfig, {
+      cwd: context.cwd,
+      env: context.env,
+      log: (line) => context.stderr.write(`${stripTerminalControls(line)}\n`),
+    });
     context.stderr.write(
       stripTerminalControls(`tanuki: fixing "${issue.title}" in ${repoPath} with ${engine.modelName}\n`),
     );
-    result = await runFix(task, config, engine.deps, context.signal);
+    result = await runFix(
+      task,
+      config,
+      { ...engine.deps, ...(externalTools ? { externalTools } : {}) },
+      context.signal,
+    );
   } finally {
     progress.finish();
+    await externalTools?.close();
     await engine.dispose();
   }
   await writeRunOutputs(outDir, result);

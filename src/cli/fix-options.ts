@@ -22,6 +22,8 @@ export interface FixFlags extends RunBudgetFlags {
   image?: string;
   allowWorkflows?: boolean;
   branch?: string;
+  /** `--mcp-config <file>`: MCP servers whose allowlisted tools the planner may call. */
+  mcpConfig?: string;
 }
 
 /**

@@ -63,7 +63,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--no-env-cache", "install from scratch instead of reusing a cached environment")
     .option("--image <name>", "sandbox image (default: $TANUKI_SANDBOX_IMAGE or tanuki-sandbox:latest)")
     .option("--branch <name>", "result branch name (must start with tanuki/)")
-    .option("--allow-workflows", "allow edits under .github/workflows/");
+    .option("--allow-workflows", "allow edits under .github/workflows/")
+    .option("--mcp-config <file>", "MCP servers (YAML/JSON) whose allowlisted tools the planner may call");
   addRunBudgetOptions(fix, "for the run").action(async (repo: string, flags: FixFlags) => {
     exitCode = await runFixCommand(repo, flags, {
       cwd: process.cwd(),

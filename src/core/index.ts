@@ -2,6 +2,7 @@ export * from "./edit.js";
 export * from "./environment-report.js";
 export * from "./errors.js";
 export * from "./events.js";
+export * from "./external-tools.js";
 export * from "./finding.js";
 export * from "./plan.js";
 export * from "./run-result.js";

@@ -24,7 +24,7 @@ export type TraceRecord =
     }
   | {
       kind: "tool-call";
-      tool: "sandbox.exec" | "git" | "edit" | "repo-map" | "detect";
+      tool: "sandbox.exec" | "git" | "edit" | "repo-map" | "detect" | "mcp";
       at: string;
       input: unknown;
       output: unknown;

@@ -1,6 +1,7 @@
 import type { RosterEntry } from "../agents/roster.js";
 import type { Explorer } from "../context/repo-facts.js";
 import type { RunEventListener } from "../core/events.js";
+import type { ExternalTools } from "../core/external-tools.js";
 import type { TraceSink } from "../core/trace.js";
 import type { EnvironmentProvider } from "../environment/environment.js";
 import type { ChatModel } from "../llm/chat-model.js";
@@ -20,6 +21,11 @@ export interface LoopDeps {
    */
   environments?: EnvironmentProvider;
   workspaces: WorkspaceProvider;
+  /**
+   * Tools of MCP servers the operator listed (allowlisted, read-only unless allowed): the planner may call them
+   * before planning, their answers fenced as untrusted data. Absent: no external tools.
+   */
+  externalTools?: ExternalTools;
   explorer: Explorer;
   trace: TraceSink;
   /** Progress listener (CLI progress line, status comment). */

@@ -11,6 +11,7 @@ import { briefFor } from "../briefing.js";
 import { BudgetExhaustedSignal } from "../budgets.js";
 import type { RunContext } from "../run-context.js";
 import { issueText, type RunState } from "../run-state.js";
+import { consultExternalTools } from "./consult-tools.js";
 
 /** True for errors that must stop the run (cancel, budget) rather than be absorbed by a fallback. */
 export function mustPropagate(error: unknown): boolean {
@@ -28,7 +29,8 @@ export function mustPropagate(error: unknown): boolean {
  */
 export async function planPhase(ctx: RunContext, state: RunState): Promise<PlanDecision> {
   const planner = ctx.agent(AGENT_IDS.planner);
-  const briefing = await briefFor(ctx, state);
+  const toolAnswers = await consultExternalTools(ctx, state);
+  const briefing = [await briefFor(ctx, state), toolAnswers].filter(Boolean).join("\n\n");
   const agents = ctx.roster.filter(canCode).map((entry) => ({ id: entry.id, description: entry.description }));
   const candidates: Plan[] = [];
   let lastError: unknown;
