@@ -2,6 +2,13 @@ import type { Context } from "probot";
 import { onDispatchedRunCompleted } from "../jobs/dispatch/watch-dispatched.js";
 import { handleCommentCommand } from "../jobs/intake/comment-command.js";
 import {
+  checkRunEventIdentity,
+  commentEventIdentity,
+  labelEventIdentity,
+  pullRequestEventIdentity,
+  workflowRunEventIdentity,
+} from "../jobs/intake/event-identity.js";
+import {
   checkRunInputsOf,
   commentCommandInputOf,
   isFailedPullRequestRun,
@@ -24,13 +31,21 @@ export type Background = (what: string, work: () => Promise<unknown>) => void;
 export type Delivery<E extends Context["name"]> = Pick<Context<E>, "id" | "payload">;
 
 /**
+ * True the first time both this delivery id and this event (see `event-identity.ts`) are seen: a redelivery and a
+ * body replayed under a new delivery id are both dropped.
+ */
+async function firstTime(ctx: JobsContext, deliveryId: string, eventIdentity: string): Promise<boolean> {
+  return (await ctx.store.claimOnce("delivery", deliveryId)) && (await ctx.store.claimOnce("event", eventIdentity));
+}
+
+/**
  * `issue_comment.created` (edited comments are not subscribed to, so they never re-trigger): parse the command,
- * drop bots and redeliveries, then handle it in the background.
+ * drop bots, redeliveries and replays, then handle it in the background.
  */
 export async function onIssueComment(ctx: JobsContext, bg: Background, context: Delivery<"issue_comment.created">) {
   const input = commentCommandInputOf(context.payload);
   if (!input) return;
-  if (!(await ctx.store.claimOnce("delivery", context.id))) return;
+  if (!(await firstTime(ctx, context.id, commentEventIdentity(context.payload)))) return;
   bg("issue_comment", () => handleCommentCommand(ctx, input));
 }
 
@@ -38,7 +53,7 @@ export async function onIssueComment(ctx: JobsContext, bg: Background, context: 
 export async function onIssueLabeled(ctx: JobsContext, bg: Background, context: Delivery<"issues.labeled">) {
   const input = issueLabelInputOf(context.payload);
   if (!input) return;
-  if (!(await ctx.store.claimOnce("delivery", context.id))) return;
+  if (!(await firstTime(ctx, context.id, labelEventIdentity(context.payload)))) return;
   bg("issues.labeled", () => handleIssueLabel(ctx, input));
 }
 
@@ -50,7 +65,7 @@ export async function onPullRequest(
 ) {
   const input = pullRequestInputOf(context.payload);
   if (!input) return;
-  if (!(await ctx.store.claimOnce("delivery", context.id))) return;
+  if (!(await firstTime(ctx, context.id, pullRequestEventIdentity(context.payload)))) return;
   bg("pull_request", () => handlePullRequest(ctx, input));
 }
 
@@ -58,7 +73,7 @@ export async function onPullRequest(
 export async function onCheckRun(ctx: JobsContext, bg: Background, context: Delivery<"check_run.completed">) {
   const inputs = checkRunInputsOf(context.payload);
   if (inputs.length === 0) return;
-  if (!(await ctx.store.claimOnce("delivery", context.id))) return;
+  if (!(await firstTime(ctx, context.id, checkRunEventIdentity(context.payload)))) return;
   for (const input of inputs) bg("check_run", () => handleFailingCheck(ctx, input));
 }
 
@@ -70,7 +85,7 @@ export async function onWorkflowRun(ctx: JobsContext, bg: Background, context: D
   const { payload } = context;
   const dispatched = ctx.dispatcher !== undefined && payload.workflow_run.event === "workflow_dispatch";
   if (!dispatched && !isFailedPullRequestRun(payload)) return;
-  if (!(await ctx.store.claimOnce("delivery", context.id))) return;
+  if (!(await firstTime(ctx, context.id, workflowRunEventIdentity(context.payload)))) return;
   bg("workflow_run", async () => {
     if (dispatched && (await onDispatchedRunCompleted(ctx, payload))) return;
     for (const input of await workflowRunInputsOf(ctx, payload)) await handleFailingCheck(ctx, input);
