@@ -3,6 +3,7 @@
  * rescans quadratic (long runs that almost match, openers that never close). Shared by the linear-time test in
  * this folder and by `npm run bench` (bench/text-bench.ts), which records the time of each case.
  */
+import { hintsFromText } from "../../src/context/focus-hints.js";
 import { fencedCodeBlock } from "../../src/core/markdown.js";
 import { parseReviewMarker } from "../../src/github/review-comments.js";
 import { delimitUntrusted } from "../../src/intake/delimit.js";
@@ -30,6 +31,7 @@ export interface ScannerCase {
 }
 
 const sanitize = (text: string) => sanitizeText(text, { maxChars: 20_000 });
+const hints = (text: string) => hintsFromText([text], ["src/a.py", "tests/test_a.py"]);
 const fence = (text: string) => delimitUntrusted("file src/a.py", text);
 
 /** Every scanner with the inputs that were quadratic before (or that a regex rewrite could make so). */
@@ -69,5 +71,10 @@ export const SCANNER_CASES: ScannerCase[] = [
   },
   { name: "terminal: unterminated OSC", input: () => fill("\u001b]0;"), run: stripTerminalControls },
   { name: "terminal: CSI parameters", input: () => fill("\u001b[1;2;3"), run: stripTerminalControls },
+  { name: "focus hints: one long identifier", input: () => fill("a"), run: hints },
+  { name: "focus hints: identifier and spaces", input: () => `a${fill(" ")}`, run: hints },
+  { name: "focus hints: path-like runs", input: () => fill("a/"), run: hints },
+  { name: "focus hints: dotted runs", input: () => fill("a."), run: hints },
+  { name: "focus hints: colons", input: () => fill("a.py:"), run: hints },
   { name: "review marker: unclosed markers", input: () => fill("<!-- tanuki-review {"), run: parseReviewMarker },
 ];
