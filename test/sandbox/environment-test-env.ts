@@ -4,7 +4,9 @@ import { dirname, join } from "node:path";
 import Dockerode from "dockerode";
 import { EnvironmentConfig } from "../../src/config/environment-config.js";
 import { DockerEnvironmentProvider } from "../../src/environment/docker-environment-provider.js";
+import { startEgressProxy } from "../../src/environment/egress-proxy.js";
 import type { EnvironmentOutcome } from "../../src/environment/environment.js";
+import { EGRESS_PROXY_PORT, renderSquidConfig } from "../../src/environment/squid-config.js";
 import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
 import type { ExecResult } from "../../src/sandbox/sandbox.js";
 import { GitWorkspaceProvider } from "../../src/workspace/git-workspace.js";
@@ -85,4 +87,27 @@ export function environmentTools() {
     }
   };
   return { provider, prepare, runTests, docker: sandboxes.docker };
+}
+
+/**
+ * A corporate-style forward proxy for the tests: a Squid container (the egress image) on Docker's default bridge
+ * that lets through only `host:port` (e.g. a registry the test serves on the bridge's gateway). `url` is its
+ * address on the bridge, as an operator's HTTPS_PROXY would be; `accessLog` shows what went through it.
+ */
+export async function startUpstreamProxy(
+  docker: Dockerode,
+  allow: { host: string; port: number },
+): Promise<{ url: string; accessLog(): Promise<string>; dispose(): Promise<void> }> {
+  const proxy = await startEgressProxy(docker, {
+    image: TEST_EGRESS_IMAGE,
+    squidConf: renderSquidConfig({ hosts: [], hostPorts: [], mirrors: [allow] }),
+    labels: { "tanuki.test": "upstream-proxy" },
+  });
+  const info = await docker.getContainer(proxy.host).inspect();
+  const address = info.NetworkSettings.Networks.bridge?.IPAddress;
+  if (!address) {
+    await proxy.dispose();
+    throw new Error("the upstream proxy has no address on the default bridge");
+  }
+  return { url: `http://${address}:${EGRESS_PROXY_PORT}`, accessLog: proxy.accessLog, dispose: proxy.dispose };
 }

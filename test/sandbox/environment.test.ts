@@ -11,7 +11,13 @@ import {
   startPythonIndex,
 } from "../helpers/local-registries.js";
 import { describeIfAvailable } from "../helpers/requirements.js";
-import { environmentTools, imagesAvailable, openRepo, TEST_EGRESS_IMAGE } from "./environment-test-env.js";
+import {
+  environmentTools,
+  imagesAvailable,
+  openRepo,
+  startUpstreamProxy,
+  TEST_EGRESS_IMAGE,
+} from "./environment-test-env.js";
 import { TEST_SANDBOX_IMAGE } from "./sandbox-test-env.js";
 
 const describeEnv = describeIfAvailable(
@@ -186,6 +192,42 @@ describeEnv("environment phase (real Docker, egress proxy, package managers)", (
       await trusted.cleanup();
       await registry.close();
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("goes through the host's upstream proxy (HTTPS_PROXY/HTTP_PROXY), except for NO_PROXY names", async () => {
+    const upstream = await startUpstreamProxy(tools.docker, { host: gateway, port: npm.port });
+    const files = {
+      "package.json": JSON.stringify({
+        name: "fixture",
+        version: "1.0.0",
+        dependencies: { "tanuki-fixture-answer": "1.0.0" },
+      }),
+    };
+    const config = { npmRegistry: npm.url(gateway), cache: { enabled: false, maxBytes: 0 } };
+    const proxied = await openRepo(files);
+    const direct = await openRepo(files);
+    const throughUpstream = async () =>
+      (await upstream.accessLog()).split("\n").filter((line) => line.includes("/tanuki-fixture-answer")).length;
+    try {
+      const via = await tools.prepare(proxied.workspace, {
+        ...config,
+        upstreamProxy: { http: upstream.url, https: upstream.url },
+      });
+      expect(via.report, via.report.logTail).toMatchObject({ status: "ready" });
+      const seen = await throughUpstream();
+      expect(seen).toBeGreaterThan(0);
+
+      const around = await tools.prepare(direct.workspace, {
+        ...config,
+        upstreamProxy: { http: upstream.url, https: upstream.url, noProxy: `localhost,${gateway}` },
+      });
+      expect(around.report, around.report.logTail).toMatchObject({ status: "ready" });
+      expect(await throughUpstream()).toBe(seen);
+    } finally {
+      await proxied.cleanup();
+      await direct.cleanup();
+      await upstream.dispose();
     }
   });
 
