@@ -29,13 +29,16 @@ export interface FailureFacts {
   log: string;
   /** Hosts the egress proxy refused during the install (from its access log). */
   refusedHosts: readonly string[];
+  /** Allowed hosts the egress proxy could not reach (its connection failed: 5xx in its access log). */
+  unreachableHosts?: readonly string[];
   timeoutMs: number;
 }
 
 /**
  * Names what went wrong in a failed install, and says what to do, from its log and the egress proxy's refusals.
  * Order: the time limit; a TLS failure (the usual cause behind a TLS-intercepting proxy: the host's CA bundle is
- * not configured); a refused host (not on the allowlist); an unreachable registry; else the command itself.
+ * not configured); a refused host (not on the allowlist); an unreachable registry (named when the proxy's log
+ * shows which); else the command itself.
  */
 export function classifyFailure(facts: FailureFacts): { problem: EnvironmentProblem; message: string } {
   if (facts.timedOut) {
@@ -59,6 +62,13 @@ export function classifyFailure(facts: FailureFacts): { problem: EnvironmentProb
       message: `The egress proxy refused ${hosts}: only package registries are reachable during the install (add a host to environment.allowHosts if it is one).`,
     };
   }
+  const unreachable = [...new Set(facts.unreachableHosts ?? [])].slice(0, 5);
+  if (unreachable.length > 0) {
+    return {
+      problem: "network",
+      message: `The egress proxy could not reach ${unreachable.join(", ")} (the connection failed): check the host's network and upstream proxy (HTTPS_PROXY), or point the install at a registry mirror (TANUKI_NPM_REGISTRY, TANUKI_PIP_INDEX_URL, TANUKI_GOPROXY).`,
+    };
+  }
   if (NETWORK_PATTERNS.some((pattern) => pattern.test(facts.log))) {
     return {
       problem: "network",
@@ -74,9 +84,22 @@ export function classifyFailure(facts: FailureFacts): { problem: EnvironmentProb
  * `… TCP_DENIED/403 GET http://host/…`, the `tanuki` logformat of squid-config.ts).
  */
 export function refusedHostsOf(accessLog: string): string[] {
+  return hostsOf(accessLog, /\bTCP_DENIED\/\d{3} (\S+) (\S+)/);
+}
+
+/**
+ * Hosts the egress proxy was allowed to reach but could not (its connection failed or the server was
+ * unreachable: `… NONE_NONE/500 CONNECT pypi.org:443`, `… TCP_MISS/502 GET http://host/…`).
+ */
+export function unreachableHostsOf(accessLog: string): string[] {
+  return hostsOf(accessLog, /\b[A-Z_]+\/50[0234] (\S+) (\S+)/);
+}
+
+/** Target hosts of the access log lines `pattern` matches (method in group 1, URL or host:port in group 2). */
+function hostsOf(accessLog: string, pattern: RegExp): string[] {
   const hosts: string[] = [];
   for (const line of accessLog.split("\n")) {
-    const match = /\bTCP_DENIED\/\d{3} (\S+) (\S+)/.exec(line);
+    const match = pattern.exec(line);
     if (!match?.[2]) continue;
     const target = match[1] === "CONNECT" ? match[2].replace(/:\d+$/, "") : /^\w+:\/\/([^/:]+)/.exec(match[2])?.[1];
     if (target && !hosts.includes(target)) hosts.push(target);

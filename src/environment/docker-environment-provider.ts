@@ -1,44 +1,25 @@
-import { access } from "node:fs/promises";
 import Dockerode from "dockerode";
-import type { EnvironmentConfig } from "../config/environment-config.js";
 import type { EnvironmentReport } from "../core/environment-report.js";
-import type { SandboxLimits, SandboxProvider } from "../sandbox/sandbox.js";
-import { classifyFailure, refusedHostsOf } from "./classify-failure.js";
+import type { SandboxProvider } from "../sandbox/sandbox.js";
 import { detectSetup } from "./detect-setup.js";
 import { egressPolicyFor } from "./egress-policy.js";
-import { startEgressProxy } from "./egress-proxy.js";
+import { type EgressProxy, startEgressProxy } from "./egress-proxy.js";
 import type { EnvironmentOutcome, EnvironmentProvider, EnvironmentRequest } from "./environment.js";
 import {
+  BUILD_REPOSITORY,
+  cacheLabels,
   environmentKey,
   lookupCachedEnvironment,
   pruneEnvironments,
   restoreEnvironment,
   saveEnvironment,
 } from "./environment-cache.js";
-import { setupPhaseEnv, testPhaseEnv } from "./environment-env.js";
+import { testPhaseEnv } from "./environment-env.js";
 import { buildRepoImage, ensurePulled, ImageUnavailable, imageId, toolchainImage } from "./environment-image.js";
+import { installFailure, LOG_KEEP_CHARS, reportTail, runInstall } from "./install-step.js";
 import { LogTail } from "./log-tail.js";
 import type { SetupPlan } from "./setup-plan.js";
-import { buildSetupScript, COMMAND_MARKER, FAILURE_MARKER, HOST_CA_PATH, setupCommandEnv } from "./setup-script.js";
 import { parentProxyOf, renderSquidConfig } from "./squid-config.js";
-
-/** `[tanuki] $ <n> <command>` lines of the install script (see setup-script.ts). */
-const COMMAND_LINE = new RegExp(`${escapeRegExp(COMMAND_MARKER)} \\d+ ([^\\n]*)`, "g");
-/** `[tanuki] command <n> failed with exit <code>` lines. */
-const FAILURE_LINE = new RegExp(`${escapeRegExp(FAILURE_MARKER)} (\\d+) failed with exit`, "g");
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** System CA bundles tried when none is configured (Debian/Ubuntu, then Fedora/RHEL). */
-const SYSTEM_CA_BUNDLES = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"];
-/** Characters of install log kept while it runs. */
-const LOG_KEEP_CHARS = 64 * 1024;
-/** Characters of install log kept in the report (pr.md, run.json, status comment). */
-const REPORT_TAIL_CHARS = 6_000;
-/** Lines of install log kept in the report. */
-const REPORT_TAIL_LINES = 60;
 
 /** Options of {@link DockerEnvironmentProvider}. */
 export interface DockerEnvironmentProviderOptions {
@@ -50,34 +31,12 @@ export interface DockerEnvironmentProviderOptions {
   now?: () => number;
 }
 
-/** The install log's last lines, capped, for reports. */
-function reportTail(tail: LogTail): string {
-  const text = tail.lines(REPORT_TAIL_LINES).join("\n");
-  return text.length <= REPORT_TAIL_CHARS ? text : text.slice(text.length - REPORT_TAIL_CHARS);
-}
-
-/** The CA bundle to trust inside the install container: the configured one, else a system bundle, else none. */
-async function caBundleFor(config: EnvironmentConfig): Promise<string | undefined> {
-  if (config.caBundle === "none") return undefined;
-  const candidates = config.caBundle ? [config.caBundle] : SYSTEM_CA_BUNDLES;
-  for (const path of candidates) {
-    if (
-      await access(path).then(
-        () => true,
-        () => false,
-      )
-    )
-      return path;
-  }
-  return undefined;
-}
-
 /**
  * {@link EnvironmentProvider} over Docker. For one repository:
  * 1. decides the plan (see `detectSetup`) and the image (the repository's own, pulled or built; else the sandbox
  *    image with the detected toolchains);
  * 2. with nothing to install, is done; with a cached environment for the same key (see `environmentKey`), copies
- *    it into the work tree and is done;
+ *    it into the work tree and is done (for a Dockerfile, once it is built: its build runs behind the proxy too);
  * 3. else starts an egress proxy (Squid on an internal network, see `startEgressProxy`), runs the install commands
  *    in one sandbox command attached only to that network, the host's CA bundle mounted read-only and wired into
  *    every package manager, under its own time and memory limits, streaming the log's tail to `onOutput`;
@@ -106,15 +65,15 @@ export class DockerEnvironmentProvider implements EnvironmentProvider {
       allowRepoImages: config.allowRepoImages,
     });
     const commands = plan.commands.map((c) => c.command);
-    const base = { source: plan.source, commands, cached: false };
-    const elapsed = () => Math.round(this.#now() - started);
     const imageLines = new LogTail(LOG_KEEP_CHARS, (lines) => request.onOutput?.("preparing the image", lines));
-    const fail = (
-      report: Partial<EnvironmentReport> & Pick<EnvironmentReport, "problem" | "message">,
-    ): EnvironmentOutcome => ({
-      ok: false,
-      report: { ...base, status: "failed", logTail: reportTail(imageLines), durationMs: elapsed(), ...report },
-    });
+    const job: Job = {
+      request,
+      plan,
+      commands,
+      imageLines,
+      base: { source: plan.source, commands, cached: false },
+      elapsed: () => Math.round(this.#now() - started),
+    };
 
     let image: string | undefined;
     try {
@@ -125,63 +84,52 @@ export class DockerEnvironmentProvider implements EnvironmentProvider {
         image = await toolchainImage(this.#docker, request.sandboxImage, plan);
       }
     } catch (err) {
-      if (err instanceof ImageUnavailable) return fail({ problem: "image", message: err.message });
+      if (err instanceof ImageUnavailable) return failed(job, { problem: "image", message: err.message });
       throw err;
     }
-    const env = testPhaseEnv();
-    if (image && commands.length === 0) {
-      return {
-        ok: true,
-        environment: { image, env },
-        report: { ...base, status: "ready", image, logTail: "", durationMs: elapsed() },
-      };
+    if (image) {
+      if (commands.length === 0) return ready(job, image);
+      const cached = await this.#fromCache(job, image);
+      if (cached.outcome) return cached.outcome;
+      return this.#install(job, image, cached.key);
     }
-
-    const key = config.cache.enabled
-      ? await environmentKey({
-          scope: request.cacheScope,
-          imageId: image ? await imageId(this.#docker, image) : `dockerfile:${plan.dockerfile?.path}`,
-          commands,
-          keyFiles: plan.keyFiles,
-          repo: request.repo,
-          config,
-        })
-      : undefined;
-    if (key && image) {
-      const cached = await lookupCachedEnvironment(this.#docker, key);
-      if (
-        cached &&
-        (await restoreEnvironment(this.#docker, {
-          workspaceDir: request.workspaceDir,
-          image: cached,
-          limits: request.limits,
-          labels: request.labels,
-          ...(request.signal ? { signal: request.signal } : {}),
-        }))
-      ) {
-        return {
-          ok: true,
-          environment: { image, env },
-          report: { ...base, status: "ready", image, cached: true, logTail: "", durationMs: elapsed() },
-        };
-      }
-    }
-    return this.#install(request, plan, image, key, { base, elapsed, fail, imageLines });
+    return this.#install(job, undefined, undefined);
   }
 
-  /** Steps 3 and 4 of `prepare`: the install through the egress proxy, then the cache. */
-  async #install(
-    request: EnvironmentRequest,
-    plan: SetupPlan,
-    knownImage: string | undefined,
-    key: string | undefined,
-    report: {
-      base: Pick<EnvironmentReport, "source" | "commands" | "cached">;
-      elapsed: () => number;
-      fail: (r: Partial<EnvironmentReport> & Pick<EnvironmentReport, "problem" | "message">) => EnvironmentOutcome;
-      imageLines: LogTail;
-    },
-  ): Promise<EnvironmentOutcome> {
+  /**
+   * The cached environment of `image` + the plan, copied into the work tree, when there is one; else the key to
+   * save under (undefined when the cache is off).
+   */
+  async #fromCache(job: Job, image: string): Promise<{ key?: string; outcome?: EnvironmentOutcome }> {
+    const { request } = job;
+    if (!request.config.cache.enabled) return {};
+    const key = await environmentKey({
+      scope: request.cacheScope,
+      imageId: await imageId(this.#docker, image),
+      commands: job.commands,
+      keyFiles: job.plan.keyFiles,
+      repo: request.repo,
+      config: request.config,
+    });
+    const cached = await lookupCachedEnvironment(this.#docker, key);
+    const restored =
+      cached !== undefined &&
+      (await restoreEnvironment(this.#docker, {
+        workspaceDir: request.workspaceDir,
+        image: cached,
+        limits: request.limits,
+        labels: request.labels,
+        ...(request.signal ? { signal: request.signal } : {}),
+      }));
+    return restored ? { key, outcome: ready(job, image, { cached: true }) } : { key };
+  }
+
+  /**
+   * Steps 3 and 4 of `prepare`, with the egress proxy running: the repository's Dockerfile built (when it named
+   * one; then the cache is looked up for the built image), the install commands, then the cache.
+   */
+  async #install(job: Job, knownImage: string | undefined, knownKey: string | undefined): Promise<EnvironmentOutcome> {
+    const { request, plan } = job;
     const { config } = request;
     const upstream = config.upstreamProxy;
     const proxy = await startEgressProxy(this.#docker, {
@@ -195,136 +143,110 @@ export class DockerEnvironmentProvider implements EnvironmentProvider {
     });
     try {
       let image = knownImage;
-      if (!image && plan.dockerfile) {
-        image = `tanuki-env-build:${key ?? Date.now().toString(36)}`;
-        try {
-          await buildRepoImage(this.#docker, {
-            workspaceDir: request.workspaceDir,
-            dockerfile: plan.dockerfile,
-            tag: image,
-            network: proxy.network,
-            proxyUrl: proxy.url,
-            labels: request.labels,
-            onLine: (line) => report.imageLines.push(line),
-            ...(request.signal ? { signal: request.signal } : {}),
-          });
-        } catch (err) {
-          if (err instanceof ImageUnavailable) return report.fail({ problem: "image", message: err.message });
-          throw err;
-        }
+      let key = knownKey;
+      if (!image) {
+        const built = await this.#buildDockerfile(job, proxy);
+        if (!built.image) return failed(job, { problem: "image", message: built.message });
+        image = built.image;
+        if (job.commands.length === 0) return ready(job, image);
+        const cached = await this.#fromCache(job, image);
+        if (cached.outcome) return cached.outcome;
+        key = cached.key;
       }
-      if (!image) throw new Error("no image for the environment");
-      const env = testPhaseEnv();
-      if (plan.commands.length === 0) {
-        return {
-          ok: true,
-          environment: { image, env },
-          report: { ...report.base, status: "ready", image, logTail: "", durationMs: report.elapsed() },
-        };
+      const run = await runInstall(this.#sandboxes, request, job.commands, image, proxy);
+      if (run.exitCode !== 0 || run.timedOut) {
+        return failed(job, { image, ...installFailure(plan, run, await proxy.accessLog(), config) });
       }
-      const outcome = await this.#runCommands(
-        request,
-        plan.commands.map((c) => c.command),
-        image,
-        proxy,
-      );
-      if (outcome.exitCode === 0 && !outcome.timedOut) {
-        const saved =
-          key !== undefined &&
-          (await saveEnvironment(this.#docker, {
-            workspaceDir: request.workspaceDir,
-            baseImage: image,
-            key,
-            scope: request.cacheScope,
-            limits: request.limits,
-            labels: request.labels,
-          }));
+      if (key !== undefined) {
+        const saved = await saveEnvironment(this.#docker, {
+          workspaceDir: request.workspaceDir,
+          baseImage: image,
+          key,
+          scope: request.cacheScope,
+          limits: request.limits,
+          labels: request.labels,
+        });
         if (saved) await pruneEnvironments(this.#docker, config.cache.maxBytes).catch(() => undefined);
-        return {
-          ok: true,
-          environment: { image, env },
-          report: {
-            ...report.base,
-            status: "ready",
-            image,
-            logTail: reportTail(outcome.tail),
-            durationMs: report.elapsed(),
-          },
-        };
       }
-      const log = outcome.tail.text();
-      const failedIndex = [...log.matchAll(FAILURE_LINE)].at(-1)?.[1];
-      const command = plan.commands[Number(failedIndex ?? plan.commands.length) - 1]?.command;
-      const { problem, message } = classifyFailure({
-        exitCode: outcome.exitCode,
-        timedOut: outcome.timedOut,
-        log,
-        refusedHosts: refusedHostsOf(await proxy.accessLog()),
-        timeoutMs: config.timeoutMs,
-      });
-      return {
-        ok: false,
-        report: {
-          ...report.base,
-          status: "failed",
-          image,
-          ...(command ? { command } : {}),
-          exitCode: outcome.exitCode,
-          problem,
-          message,
-          logTail: reportTail(outcome.tail),
-          durationMs: report.elapsed(),
-        },
-      };
+      return ready(job, image, { logTail: reportTail(run.tail) });
     } finally {
       await proxy.dispose();
     }
   }
 
-  /** Runs the install script in one sandbox command attached only to the proxy's network. */
-  async #runCommands(
-    request: EnvironmentRequest,
-    commands: readonly string[],
-    image: string,
-    proxy: { network: string; url: string; host: string; port: number },
-  ): Promise<{ exitCode: number; timedOut: boolean; tail: LogTail }> {
-    const { config } = request;
-    const ca = await caBundleFor(config);
-    const limits: SandboxLimits = {
-      ...request.limits,
-      memoryBytes: config.memoryBytes,
-      commandTimeoutMs: config.timeoutMs,
-      pids: Math.max(request.limits.pids, 1024),
-      tmpBytes: Math.max(request.limits.tmpBytes, 512 * 1024 * 1024),
-    };
-    let current = "";
-    const tail = new LogTail(LOG_KEEP_CHARS, (lines) => request.onOutput?.(current, lines));
-    const sandbox = await this.#sandboxes.create({
-      workspaceDir: request.workspaceDir,
-      image,
-      limits,
-      labels: request.labels,
-      network: { kind: "egress", network: proxy.network, proxyUrl: proxy.url },
-      env: { ...setupPhaseEnv(config, proxy), ...setupCommandEnv(commands) },
-      readOnlyMounts: ca ? [{ source: ca, target: HOST_CA_PATH }] : [],
-      ...(request.signal ? { signal: request.signal } : {}),
+  /**
+   * Builds the repository's Dockerfile as `tanuki-env-build:<digest of the repository, the Dockerfile's path and
+   * the key files>`, marked as a cached environment so `tanuki env prune` and the size budget cover it. Docker's
+   * own layer cache makes a rebuild of an unchanged Dockerfile quick, and picks up changed build context files.
+   */
+  async #buildDockerfile(
+    job: Job,
+    proxy: EgressProxy,
+  ): Promise<{ image: string; message?: undefined } | { image?: undefined; message: string }> {
+    const { request, plan } = job;
+    const dockerfile = plan.dockerfile;
+    if (!dockerfile) throw new Error("no image for the environment");
+    const digest = await environmentKey({
+      scope: request.cacheScope,
+      imageId: `dockerfile:${dockerfile.path}:${dockerfile.context}`,
+      commands: [],
+      keyFiles: plan.keyFiles,
+      repo: request.repo,
+      config: request.config,
     });
+    const tag = `${BUILD_REPOSITORY}:${digest}`;
     try {
-      const result = await sandbox.exec({
-        command: buildSetupScript(),
-        timeoutMs: config.timeoutMs,
-        onOutput: (text) => {
-          const marker = [...text.matchAll(COMMAND_LINE)].at(-1)?.[1];
-          if (marker !== undefined) current = marker;
-          tail.push(text);
-          if (marker !== undefined) tail.flush();
-        },
+      await buildRepoImage(this.#docker, {
+        workspaceDir: request.workspaceDir,
+        dockerfile,
+        tag,
+        network: proxy.network,
+        proxyUrl: proxy.url,
+        labels: { ...request.labels, ...cacheLabels(request.cacheScope) },
+        onLine: (line) => job.imageLines.push(line),
         ...(request.signal ? { signal: request.signal } : {}),
       });
-      tail.flush();
-      return { exitCode: result.exitCode, timedOut: result.timedOut, tail };
-    } finally {
-      await sandbox.dispose();
+    } catch (err) {
+      if (err instanceof ImageUnavailable) return { message: err.message };
+      throw err;
     }
+    return { image: tag };
   }
+}
+
+/** One `prepare` call's facts, shared by its steps. */
+interface Job {
+  request: EnvironmentRequest;
+  plan: SetupPlan;
+  commands: string[];
+  /** Output of pulling or building the image (the log tail of an `image` failure). */
+  imageLines: LogTail;
+  base: Pick<EnvironmentReport, "source" | "commands" | "cached">;
+  elapsed: () => number;
+}
+
+/** A ready environment: tests run in `image` with the test phase's environment (no network). */
+function ready(job: Job, image: string, extra: { cached?: boolean; logTail?: string } = {}): EnvironmentOutcome {
+  return {
+    ok: true,
+    environment: { image, env: testPhaseEnv() },
+    report: { ...job.base, status: "ready", image, logTail: "", durationMs: job.elapsed(), ...extra },
+  };
+}
+
+/** A failed environment; the log tail defaults to the image's (pull or build) output. */
+function failed(
+  job: Job,
+  report: Partial<EnvironmentReport> & Pick<EnvironmentReport, "problem" | "message">,
+): EnvironmentOutcome {
+  return {
+    ok: false,
+    report: {
+      ...job.base,
+      status: "failed",
+      logTail: reportTail(job.imageLines),
+      durationMs: job.elapsed(),
+      ...report,
+    },
+  };
 }

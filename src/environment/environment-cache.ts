@@ -11,10 +11,13 @@ import { OUTPUTS_LIST } from "./setup-script.js";
 
 /** Repository (name) of cached environment images; the tag is the cache key. */
 export const CACHE_REPOSITORY = "tanuki-env-cache";
+/** Repository (name) of images built from a repository's Dockerfile; also pruned as cached environments. */
+export const BUILD_REPOSITORY = "tanuki-env-build";
 /** Label marking a cached environment image, and the labels it carries. */
 export const CACHE_LABEL = "tanuki.env.cache";
 const BYTES_LABEL = "tanuki.env.bytes";
-const SCOPE_LABEL = "tanuki.env.scope";
+/** Label of a cached environment's scope: {@link scopeDigest} of the repository it belongs to. */
+export const SCOPE_LABEL = "tanuki.env.scope";
 /** Where a cached environment image keeps the install's outputs (under /tmp: hidden by every sandbox's tmpfs). */
 const OUTPUTS_DIR = "/tmp/tanuki-env/outputs";
 /** Version of the cache layout; bumping it invalidates every cached environment. */
@@ -54,6 +57,19 @@ export async function environmentKey(input: {
     registries: { npmRegistry, pipIndexUrl, goProxy, registries },
   });
   return createHash("sha256").update(material).digest("hex").slice(0, 40);
+}
+
+/** The value of {@link SCOPE_LABEL} for a cache scope (the repository's name is not written into the image). */
+export function scopeDigest(scope: string): string {
+  return createHash("sha256").update(scope).digest("hex").slice(0, 16);
+}
+
+/**
+ * Labels that make an image a cached environment of `scope` (listed and pruned like one). Its size is the image's
+ * unless a `tanuki.env.bytes` label says otherwise.
+ */
+export function cacheLabels(scope: string): Record<string, string> {
+  return { [CACHE_LABEL]: "1", [SCOPE_LABEL]: scopeDigest(scope) };
 }
 
 /** `tanuki-env-cache:<key>`. */
@@ -148,7 +164,7 @@ du -sk ${OUTPUTS_DIR} | cut -f1`;
     const labels = [
       `${CACHE_LABEL}="1"`,
       `${BYTES_LABEL}="${kib * 1024}"`,
-      `${SCOPE_LABEL}="${createHash("sha256").update(options.scope).digest("hex").slice(0, 16)}"`,
+      `${SCOPE_LABEL}="${scopeDigest(options.scope)}"`,
     ];
     await container.commit({ repo: CACHE_REPOSITORY, tag: options.key, changes: `LABEL ${labels.join(" ")}` });
     return true;
@@ -210,7 +226,9 @@ export async function listCachedEnvironments(docker: Dockerode): Promise<CachedE
   }
   const cached: CachedEnvironment[] = [];
   for (const info of images) {
-    const tag = info.RepoTags?.find((t) => t.startsWith(`${CACHE_REPOSITORY}:`)) ?? info.Id;
+    const tag =
+      info.RepoTags?.find((t) => t.startsWith(`${CACHE_REPOSITORY}:`) || t.startsWith(`${BUILD_REPOSITORY}:`)) ??
+      info.Id;
     const inspected = await docker
       .getImage(info.Id)
       .inspect()
@@ -220,7 +238,7 @@ export async function listCachedEnvironments(docker: Dockerode): Promise<CachedE
     );
     cached.push({
       image: tag,
-      bytes: Number(info.Labels?.[BYTES_LABEL] ?? "0") || 0,
+      bytes: Number(info.Labels?.[BYTES_LABEL] ?? info.Size) || 0,
       lastUsedMs: Number.isFinite(last) ? last : info.Created * 1000,
     });
   }

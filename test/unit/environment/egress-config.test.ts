@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvironmentConfig, environmentFromProcessEnv } from "../../../src/config/environment-config.js";
-import { classifyFailure, refusedHostsOf } from "../../../src/environment/classify-failure.js";
+import { classifyFailure, refusedHostsOf, unreachableHostsOf } from "../../../src/environment/classify-failure.js";
 import { egressPolicyFor } from "../../../src/environment/egress-policy.js";
 import { parentProxyOf, renderSquidConfig } from "../../../src/environment/squid-config.js";
 
@@ -79,5 +79,14 @@ describe("classifyFailure", () => {
     const log =
       "1.0 172.18.0.3 TCP_DENIED/403 CONNECT github.com:443\n1.1 172.18.0.3 TCP_TUNNEL/200 CONNECT pypi.org:443\n1.2 172.18.0.3 TCP_DENIED/403 GET http://169.254.169.254/latest\n";
     expect(refusedHostsOf(log)).toEqual(["github.com", "169.254.169.254"]);
+  });
+  it("names the allowed hosts the proxy could not reach", () => {
+    const log =
+      "1.0 172.18.0.3 NONE_NONE/500 CONNECT pypi.org:443\n1.1 172.18.0.3 TCP_MISS/502 GET http://files.example.org/x\n1.2 172.18.0.3 TCP_TUNNEL/200 CONNECT registry.npmjs.org:443\n";
+    const hosts = unreachableHostsOf(log);
+    expect(hosts).toEqual(["pypi.org", "files.example.org"]);
+    const result = classifyFailure({ ...base, log: "ProxyError('Cannot connect to proxy.')", unreachableHosts: hosts });
+    expect(result.problem).toBe("network");
+    expect(result.message).toContain("pypi.org, files.example.org");
   });
 });
