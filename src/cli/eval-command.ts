@@ -5,15 +5,17 @@ import { type Command, Option } from "commander";
 import { checkSandboxReady } from "../compose/check-sandbox-ready.js";
 import { createEngine, type Engine } from "../compose/create-engine.js";
 import { readCliEnv } from "../config/cli-env.js";
+import { environmentFromProcessEnv } from "../config/environment-config.js";
 import { readModelConfig } from "../config/model-config.js";
 import { UsageError } from "../core/errors.js";
 import { imageEnvironments } from "../eval/environments.js";
 import type { PatchSource } from "../eval/evaluate-instance.js";
+import { phaseEnvironments, taskEnvironments } from "../eval/phase-environments.js";
 import { readTaskFile } from "../eval/read-task-file.js";
 import { localRepos, remoteRepos } from "../eval/repo-source.js";
 import { evalPaths, readPredictions } from "../eval/results-files.js";
 import { type EvalProgress, runEval } from "../eval/run-eval.js";
-import { createScoringDeps } from "../eval/scoring-deps.js";
+import { createScoringDeps, createScoringEnvironments } from "../eval/scoring-deps.js";
 import { writeRunOutputs } from "../report/run-outputs.js";
 import { runEvalCompare } from "./eval-compare-command.js";
 import { EXIT_NOT_FIXED } from "./exit-codes.js";
@@ -87,7 +89,7 @@ export async function runEvalCommand(
 
   const config = runConfigFromFlags(
     { ...flags, issue: "", setupCommand: undefined },
-    { sandboxImage: env.TANUKI_SANDBOX_IMAGE },
+    { sandboxImage: env.TANUKI_SANDBOX_IMAGE, environment: environmentFromProcessEnv(context.env) },
   );
   config.sandbox.limits.commandTimeoutMs = flags.scoreTimeout ?? 30 * 60_000;
   await (context.checkSandbox ?? checkSandboxReady)(config.sandbox.image);
@@ -125,6 +127,26 @@ export async function runEvalCommand(
           ? resolve(context.cwd, flags.repoCache)
           : join(homedir(), ".cache", "tanuki", "repos"),
       });
+  const score = engine
+    ? { sandboxes: engine.sandboxes, workspaces: engine.workspaces, workRoot: engine.workRoot }
+    : createScoringDeps(workRoot);
+  const environments = taskEnvironments({
+    hasTemplate: flags.imageTemplate !== undefined,
+    prebuilt: imageEnvironments({
+      defaultImage: config.sandbox.image,
+      ...(flags.imageTemplate ? { template: flags.imageTemplate } : {}),
+      ...(flags.setupCommand ? { setupCommand: flags.setupCommand } : {}),
+    }),
+    phase: phaseEnvironments({
+      provider: engine?.environments ?? createScoringEnvironments(score.sandboxes),
+      workspaces: score.workspaces,
+      workRoot: score.workRoot,
+      sandboxImage: config.sandbox.image,
+      config: config.environment,
+      limits: config.sandbox.limits,
+      ...(flags.setupCommand ? { setupCommand: flags.setupCommand } : {}),
+    }),
+  });
   const rerun =
     flags.rerun === undefined || flags.rerun === false ? "none" : flags.rerun === "errors" ? "errors" : "all";
 
@@ -137,15 +159,9 @@ export async function runEvalCommand(
       outDir,
       source,
       repos,
-      environments: imageEnvironments({
-        defaultImage: config.sandbox.image,
-        ...(flags.imageTemplate ? { template: flags.imageTemplate } : {}),
-        ...(flags.setupCommand ? { setupCommand: flags.setupCommand } : {}),
-      }),
+      environments,
       config,
-      score: engine
-        ? { sandboxes: engine.sandboxes, workspaces: engine.workspaces, workRoot: engine.workRoot }
-        : createScoringDeps(workRoot),
+      score,
       workers,
       rerun,
       writeRunFiles: writeRunOutputs,
@@ -209,7 +225,10 @@ export function registerEvalCommand(
     .option("--repo-cache <dir>", "where cloned repositories are kept (default ~/.cache/tanuki/repos)")
     .option("--image <name>", "sandbox image for every task (default: $TANUKI_SANDBOX_IMAGE or tanuki-sandbox:latest)")
     .option("--image-template <template>", "image per task, e.g. swebench/sweb.eval.x86_64.{sweb_id}:latest")
-    .option("--setup-command <cmd>", "command Tanuki's sandbox runs once before testing")
+    .option(
+      "--setup-command <cmd>",
+      "install command of every task's environment (replaces detection; registries only)",
+    )
     .option("--instances <ids>", "only these instance ids (comma-separated)")
     .addOption(
       new Option(

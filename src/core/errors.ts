@@ -1,3 +1,5 @@
+import type { EnvironmentReport } from "./environment-report.js";
+
 /**
  * Typed error hierarchy. Every error Tanuki throws on purpose is a `TanukiError` with a literal `code`;
  * library errors are wrapped once, at the adapter that called the library, and kept as `cause`.
@@ -12,6 +14,7 @@ export type TanukiErrorCode =
   | "model-download"
   | "sandbox"
   | "sandbox-image"
+  | "environment"
   | "git"
   | "edit"
   | "path-policy"
@@ -63,6 +66,19 @@ export class ModelError extends TanukiError {
 export class SandboxError extends TanukiError {
   constructor(message: string, options?: { cause?: unknown; code?: "sandbox" | "sandbox-image" }) {
     super(options?.code ?? "sandbox", message, options);
+  }
+}
+
+/**
+ * A repository's environment could not be built where a caller needs it built and has no outcome to report it in
+ * (the loop reports it as its outcome `environment-error` instead). `report` holds the failing command, the
+ * problem and the log's tail.
+ */
+export class EnvironmentError extends TanukiError {
+  readonly report: EnvironmentReport;
+  constructor(message: string, report: EnvironmentReport) {
+    super("environment", message);
+    this.report = report;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Workspace } from "../workspace/workspace.js";
 import type { EvalInstance } from "./instance.js";
 
 /** Where a task's tests run: the image, and what every command there needs first. */
@@ -9,8 +10,21 @@ export interface InstanceEnvironment {
    * Trusted: it comes from Tanuki's configuration, never from a task.
    */
   commandPrefix?: string;
-  /** Command the loop runs once in its sandbox before the first test run. */
+  /** Install command of the loop's environment phase (replaces its detection). */
   setupCommand?: string;
+  /** Environment variables of every scoring command (e.g. PATH with an installed virtual environment first). */
+  env?: Record<string, string>;
+  /**
+   * Sandbox image the loop is configured with when it is not `image`: the loop's own environment phase derives
+   * the image it needs (e.g. the sandbox image with Go) from it, as `image` was derived.
+   */
+  loopImage?: string;
+  /**
+   * Installs the task's dependencies into a scoring work copy at `base_commit`, before any patch is applied (a
+   * cached environment is copied in). Absent for prebuilt images, which hold their dependencies.
+   * @throws EnvironmentError when the environment cannot be built; CancelledError on abort
+   */
+  provision?(workspace: Workspace, signal?: AbortSignal): Promise<void>;
 }
 
 /**

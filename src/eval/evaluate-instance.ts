@@ -68,7 +68,7 @@ export async function evaluateInstance(
     if (source.kind === "tanuki") {
       const config: RunConfig = {
         ...context.config,
-        sandbox: { ...context.config.sandbox, image: environment.image },
+        sandbox: { ...context.config.sandbox, image: environment.loopImage ?? environment.image },
         ...(environment.setupCommand ? { setupCommand: environment.setupCommand } : {}),
       };
       const solution = await solveInstance(

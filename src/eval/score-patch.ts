@@ -59,7 +59,8 @@ const MAX_SCORE_OUTPUT_BYTES = 16 * 1024 * 1024;
  * PASS_TO_PASS test passed (and at least one test is listed). Nothing of the task's tests exists in the work copy
  * before this point.
  *
- * @throws SandboxError when the sandbox cannot be created (engine down, image missing); CancelledError on abort
+ * @throws SandboxError when the sandbox cannot be created (engine down, image missing); EnvironmentError when the
+ *   environment's `provision` cannot build it in the work copy; CancelledError on abort
  */
 export async function scorePatch(request: ScoreRequest, deps: ScoreDeps): Promise<ScoreOutcome> {
   const now = deps.now ?? (() => performance.now());
@@ -78,6 +79,8 @@ export async function scorePatch(request: ScoreRequest, deps: ScoreDeps): Promis
     scoreMs: now() - started,
   });
   try {
+    // The environment is built for the base commit, as the task's tests expect, before either patch.
+    await request.environment.provision?.(workspace, request.signal);
     const packageJson = parseJsonObject(await workspace.readFile("package.json").catch(() => undefined));
     const modelPatch = withoutPaths(request.patch, patchedPaths(instance.test_patch));
     const applied = await applyPatch(workspace.dir, modelPatch);
@@ -165,6 +168,7 @@ async function runPlan(request: ScoreRequest, deps: ScoreDeps, dir: string, plan
   const sandbox = await deps.sandboxes.create({
     workspaceDir: dir,
     image: request.environment.image,
+    ...(request.environment.env ? { env: request.environment.env } : {}),
     limits,
     ...(request.labels ? { labels: request.labels } : {}),
     ...(request.signal ? { signal: request.signal } : {}),

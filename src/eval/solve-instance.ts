@@ -35,6 +35,8 @@ export function taskFor(instance: EvalInstance, repoPath: string): Task {
     id: `eval-${instance.instance_id}`,
     kind: "fix",
     repoPath,
+    // Environments are cached per repository: a task's clone is a fresh path each time, its name is not.
+    repository: instance.repo,
     baseSha: instance.base_commit,
     issue: { title, body: statement },
   };

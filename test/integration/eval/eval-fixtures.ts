@@ -50,7 +50,7 @@ export interface FixtureTask {
 }
 
 /** What a fixture task is made of; its patches are computed as real diffs in `repo`. */
-interface TaskSpec {
+export interface TaskSpec {
   id: string;
   repo: string;
   base: string;
@@ -66,7 +66,7 @@ interface TaskSpec {
   extra?: Record<string, unknown>;
 }
 
-async function makeTask(repoDir: string, spec: TaskSpec): Promise<FixtureTask> {
+export async function makeTask(repoDir: string, spec: TaskSpec): Promise<FixtureTask> {
   const goldOnly = `gold-only-${spec.marker.toLowerCase()}`;
   const [first, content] = Object.entries(spec.fixed)[0] as [string, string];
   const gold = { ...spec.fixed, [first]: `${content}${first.endsWith(".py") ? "#" : "//"} ${goldOnly}\n` };
@@ -236,7 +236,7 @@ export async function createFixtureTasks(): Promise<{ root: string; reposDir: st
 }
 
 /** A new repository at `dir` with `files` in one commit on main; returns the commit. */
-async function commitRepo(dir: string, files: Record<string, string>): Promise<string> {
+export async function commitRepo(dir: string, files: Record<string, string>): Promise<string> {
   await mkdir(dir, { recursive: true });
   await git(dir, "init", "--quiet", "-b", "main");
   await writeFiles(dir, files);
