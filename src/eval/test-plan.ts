@@ -112,7 +112,7 @@ function planJavaScript(quoted: string, junit: string, packageJson?: Record<stri
   }
   if ("mocha" in deps) {
     return {
-      command: `npx mocha --reporter xunit --reporter-option output=${junit} ${quoted}`,
+      command: `npx mocha --reporter xunit --reporter-options output=${junit} ${quoted}`,
       format: "junit",
       flavor: "mocha",
       resultFile: junit,

@@ -21,6 +21,9 @@ const parser = new XMLParser({
   isArray: (name) => name === "testsuite" || name === "testcase",
   // Reports come from code under test: keep entity expansion bounded (fast-xml-parser's own limits, tighter).
   processEntities: { enabled: true, maxTotalExpansions: 10_000, maxExpandedLength: 1_000_000 },
+  // Numeric character references (`&#x22;`, as mocha's xunit reporter writes quotes) are XML, yet fast-xml-parser
+  // decodes them only with this option on.
+  htmlEntities: true,
   parseTagValue: false,
   parseAttributeValue: false,
 });

@@ -46,7 +46,7 @@ function rewrite(command: string, recognised: RecognisedRunner, dir: string): { 
       };
     case "mocha":
       return {
-        command: append(`--reporter=xunit --reporter-option=output=${dir}/report.xml`),
+        command: append(`--reporter=xunit --reporter-options=output=${dir}/report.xml`),
         files: [`${dir}/report.xml`],
       };
     case "node":

@@ -25,6 +25,14 @@ describe("parseJUnitXml", () => {
     ]);
   });
 
+  it("decodes numeric character references in names (mocha's xunit reporter writes quotes as &#x22;)", () => {
+    const xml =
+      '<testsuite name="Mocha Tests" tests="1"><testcase classname="ms(invalid inputs)" name="should throw, when ms(&#x22;&#x22;) &amp; &#34;x&#34;" time="0"/></testsuite>';
+    expect(parseJUnitXml(xml, "generic").map((c) => c.id)).toEqual([
+      'ms(invalid inputs)::should throw, when ms("") & "x"',
+    ]);
+  });
+
   it("node:test's junit reporter: nested suites give `suite > test` ids", () => {
     const xml = `<?xml version="1.0" encoding="utf-8"?>
 <testsuites>
