@@ -28,7 +28,7 @@ const LAYERS = {
   report: ["core", "loop"],
   github: ["core", "config", "intake", "workspace"],
   jobs: ["core", "config", "diff", "intake", "github"],
-  eval: ["core", "config", "diff", "sandbox", "workspace", "testing", "loop"],
+  eval: ["core", "config", "diff", "sandbox", "workspace", "testing", "loop", "environment"],
   compose: [
     "core", "config", "diff", "intake", "llm", "adapters", "sandbox", "workspace", "environment", "testing",
     "context", "agents", "loop", "report", "jobs",
@@ -135,6 +135,12 @@ module.exports = {
         "are attacker-written); nothing else of workspace/",
       "context",
       "workspace/safe-fs.ts",
+    ),
+    onlyFile(
+      "eval-environment-port",
+      "eval/ builds task environments through the EnvironmentProvider port; the CLI hands it the Docker implementation",
+      "eval",
+      "environment/environment.ts",
     ),
     onlyFile("context-test-files-only", "context/ uses testing/'s one isTestFile, not the runners", "context", "testing/test-files.ts"),
     onlyFile(

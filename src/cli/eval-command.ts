@@ -8,6 +8,7 @@ import { readCliEnv } from "../config/cli-env.js";
 import { environmentFromProcessEnv } from "../config/environment-config.js";
 import { readModelConfig } from "../config/model-config.js";
 import { UsageError } from "../core/errors.js";
+import { DockerEnvironmentProvider } from "../environment/docker-environment-provider.js";
 import { imageEnvironments } from "../eval/environments.js";
 import type { PatchSource } from "../eval/evaluate-instance.js";
 import { phaseEnvironments, taskEnvironments } from "../eval/phase-environments.js";
@@ -15,7 +16,7 @@ import { readTaskFile } from "../eval/read-task-file.js";
 import { localRepos, remoteRepos } from "../eval/repo-source.js";
 import { evalPaths, readPredictions } from "../eval/results-files.js";
 import { type EvalProgress, runEval } from "../eval/run-eval.js";
-import { createScoringDeps, createScoringEnvironments } from "../eval/scoring-deps.js";
+import { createScoringDeps } from "../eval/scoring-deps.js";
 import { writeRunOutputs } from "../report/run-outputs.js";
 import { runEvalCompare } from "./eval-compare-command.js";
 import { EXIT_NOT_FIXED } from "./exit-codes.js";
@@ -138,7 +139,7 @@ export async function runEvalCommand(
       ...(flags.setupCommand ? { setupCommand: flags.setupCommand } : {}),
     }),
     phase: phaseEnvironments({
-      provider: engine?.environments ?? createScoringEnvironments(score.sandboxes),
+      provider: engine?.environments ?? new DockerEnvironmentProvider({ sandboxes: score.sandboxes }),
       workspaces: score.workspaces,
       workRoot: score.workRoot,
       sandboxImage: config.sandbox.image,
