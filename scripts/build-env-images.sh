@@ -3,12 +3,13 @@
 # first when missing), so they share its Debian base and apt sources:
 #   egress            tanuki-egress:latest, the Squid egress proxy (docker/egress/Dockerfile)
 #   go | rust | java  tanuki-sandbox-<name>:latest, the sandbox image plus Debian's toolchain (golang-go;
-#                     rustc + cargo; openjdk-17-jdk-headless + maven), docker/toolchain/Dockerfile
+#                     rustc-web + cargo-web; openjdk-17-jdk-headless + maven), docker/toolchain/Dockerfile
 #   go+rust, ...      one image with several toolchains, for mixed repositories: tanuki-sandbox-go-rust:latest
 #                     (names sorted; Tanuki asks for exactly this name when it detects several languages)
 #
 # Usage: scripts/build-env-images.sh [--force] [TARGET...]   (default targets: egress go rust java)
-#   --force   rebuild even when the image exists (by default an existing image is kept: idempotent)
+#   --force   rebuild even when the image exists (by default an existing image is kept when it was built from
+#             the current sandbox image and the current recipe: its Dockerfile directory and build arguments)
 #
 # Environment: TANUKI_SANDBOX_IMAGE (default tanuki-sandbox:latest) is the base; TANUKI_EGRESS_IMAGE (default
 # tanuki-egress:latest). Needs a running Docker engine whose builds reach the Debian mirror.
@@ -36,14 +37,24 @@ docker info >/dev/null 2>&1 || fail "no Docker engine answers 'docker info' (sta
 docker image inspect "$sandbox" >/dev/null 2>&1 || bash "$repo_root/scripts/build-sandbox-image.sh" "$sandbox"
 sandbox_id="$(docker image inspect -f '{{.Id}}' "$sandbox")"
 
-# build IMAGE DOCKERFILE_DIR [BUILD_ARG...]: kept when present and built from the current sandbox image.
+# recipe DOCKERFILE_DIR [BUILD_ARG...]: a digest of the build context's files and the build arguments, so that an
+# image built from an older Dockerfile (e.g. Rust before rustc-web) is rebuilt rather than kept.
+recipe() {
+  local dir="$1"; shift
+  { (cd "$dir" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum); printf '%s\n' "$@"; } |
+    sha256sum | cut -c1-32
+}
+
+# build IMAGE DOCKERFILE_DIR [BUILD_ARG...]: kept when present and built from the current sandbox image and recipe.
+# A rebuild reuses Docker's layer cache, so a changed label alone costs seconds, not a new apt install.
 build() {
   local image="$1" dir="$2"; shift 2
-  if [ "$force" -eq 0 ] && [ "$(docker image inspect -f '{{ index .Config.Labels "tanuki.base" }}' "$image" 2>/dev/null || true)" = "$sandbox_id" ]; then
+  local key; key="$sandbox_id $(recipe "$dir" "$@")"
+  if [ "$force" -eq 0 ] && [ "$(docker image inspect -f '{{ index .Config.Labels "tanuki.build" }}' "$image" 2>/dev/null || true)" = "$key" ]; then
     log "$image already exists (use --force to rebuild)"
     return
   fi
-  local args=(--build-arg "BASE_IMAGE=$sandbox" --label "tanuki.base=$sandbox_id")
+  local args=(--build-arg "BASE_IMAGE=$sandbox" --label "tanuki.base=$sandbox_id" --label "tanuki.build=$key")
   for a in "$@"; do args+=(--build-arg "$a"); done
   log "building $image"
   local start; start=$(date +%s)

@@ -130,6 +130,9 @@ describeEnv("environment phase (real Docker, egress proxy, package managers)", (
       "get('https://example.com/')",
       "get('http://169.254.169.254/latest/meta-data/')",
       `get('http://${gateway}:${npm.port}/private-probe')`,
+      // The proxy knows the Docker host by name (for an operator's mirror there); allowlisting the name, as a
+      // repository's .github/tanuki.yml may, must not open it: only the operator's mirror settings do.
+      `get('http://host.docker.internal:${npm.port}/host-name-probe')`,
       "s = socket.socket(); s.settimeout(5)",
       "try:",
       `    s.connect(('${gateway}', ${npm.port})); print('DIRECT REACHED')`,
@@ -140,7 +143,7 @@ describeEnv("environment phase (real Docker, egress proxy, package managers)", (
     try {
       const outcome = await tools.prepare(
         repo.workspace,
-        { cache: { enabled: false, maxBytes: 0 } },
+        { cache: { enabled: false, maxBytes: 0 }, allowHosts: [`host.docker.internal:${npm.port}`] },
         { setupCommand: "python3 probe.py" },
       );
       expect(outcome.ok).toBe(false);
@@ -155,7 +158,12 @@ describeEnv("environment phase (real Docker, egress proxy, package managers)", (
       expect(report.message).toContain("169.254.169.254");
       expect(report.logTail).not.toContain("REACHED http");
       expect(report.logTail).toContain("DIRECT REFUSED");
+      // Refused by the proxy (403), not answered by the registry (which would say 404).
+      expect(report.logTail).toContain(
+        `REFUSED http://host.docker.internal:${npm.port}/host-name-probe HTTP Error 403`,
+      );
       expect(npm.requests).not.toContain("/private-probe");
+      expect(npm.requests).not.toContain("/host-name-probe");
     } finally {
       await repo.cleanup();
     }
