@@ -8,11 +8,27 @@ export interface StreamAnswer {
   sentBeforeAnswer: number;
   /** Whether the whole body had been written (and ended) before the answer. */
   bodyEnded: boolean;
+  /** Body bytes written before the connection closed or failed (with `keepSending`: how far the sender got). */
+  sentBeforeClose: number;
+  /** Whether the whole body had been written (and ended) before the connection closed. */
+  bodyEndedBeforeClose: boolean;
+}
+
+/** Options of {@link streamBody}. */
+export interface StreamBodyOptions {
+  /** Send `content-length: N` instead of chunked encoding. */
+  contentLength?: number;
+  /**
+   * Keep writing after the answer, as a sender that ignores it does, until the body ends or the connection is
+   * closed or reset under it. Default false: stop writing (and hang up) once the answer is in.
+   */
+  keepSending?: boolean;
 }
 
 /**
  * POST `total` bytes to `url` in 64 KiB chunks (chunked encoding unless `contentLength` is given), respecting
- * backpressure, and stop writing as soon as an answer arrives. Memory on this side stays one chunk.
+ * backpressure, and stop writing as soon as an answer arrives (unless `keepSending`). Memory on this side stays one
+ * chunk. Resolves when the connection closes; rejects when it closed without any answer.
  *
  * Written on a raw TCP socket, as an attacker would: an HTTP client that an interceptor wraps (nock wraps
  * `http.request` in tests) may buffer the whole body before sending any of it.
@@ -21,8 +37,9 @@ export function streamBody(
   url: string,
   total: number,
   headers: Record<string, string>,
-  contentLength?: number,
+  options: StreamBodyOptions = {},
 ): Promise<StreamAnswer> {
+  const { contentLength, keepSending = false } = options;
   const target = new URL(url);
   const chunked = contentLength === undefined;
   const head = [
@@ -41,6 +58,7 @@ export function streamBody(
     const received: Buffer[] = [];
     const socket = connect(Number(target.port), target.hostname);
     const finish = () => {
+      const closed = { sentBeforeClose: sent, bodyEndedBeforeClose: ended };
       if (!answered) {
         reject(new Error(`connection closed without an answer after ${sent} body bytes`));
         return;
@@ -48,19 +66,20 @@ export function streamBody(
       const text = Buffer.concat(received).toString("utf8");
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
       const bodyStart = text.indexOf("\r\n\r\n");
-      resolve({ status, text: bodyStart < 0 ? "" : text.slice(bodyStart + 4), ...answered });
+      resolve({ status, text: bodyStart < 0 ? "" : text.slice(bodyStart + 4), ...answered, ...closed });
     };
     socket.on("data", (data: Buffer) => {
       answered ??= { sentBeforeAnswer: sent, bodyEnded: ended };
       received.push(data);
       // Once the whole answer is in, hang up as a client that got its answer does (the server may wait for more).
-      if (answerComplete(Buffer.concat(received).toString("latin1"))) socket.end();
+      if (!keepSending && answerComplete(Buffer.concat(received).toString("latin1"))) socket.end();
     });
     // The server may reset the connection after answering (it stops reading an oversized body): not a failure.
     socket.on("error", () => undefined);
     socket.on("close", finish);
+    const writing = () => (keepSending || !answered) && !socket.destroyed;
     const pump = () => {
-      while (!answered && !socket.destroyed && sent < total) {
+      while (writing() && sent < total) {
         const size = Math.min(chunk.length, total - sent);
         const piece = chunk.subarray(0, size);
         sent += size;
@@ -72,7 +91,7 @@ export function streamBody(
           return;
         }
       }
-      if (!answered && !ended && !socket.destroyed) {
+      if (writing() && !ended) {
         ended = true;
         socket.write(chunked ? "0\r\n\r\n" : "");
       }

@@ -57,9 +57,27 @@ describe("webhook bodies over GitHub's 25 MiB payload limit (the App's real serv
     github.assertDone();
   });
 
+  it("cuts a sender that ignores the 413 and keeps streaming: the connection closes within the drain bound", async () => {
+    const answer = await streamBody(h.url, 400 * MiB, webhookHeaders(`sha256=${"0".repeat(64)}`), {
+      keepSending: true,
+    });
+
+    expect(answer.status).toBe(413);
+    expect(answer.sentBeforeAnswer).toBeGreaterThan(GITHUB_PAYLOAD_LIMIT_BYTES);
+    // The server drains at most 16 MiB after the answer, then closes; the socket buffers on both sides add a few
+    // MiB more (generous bound). Without the cut the sender would get all 400 MiB in.
+    expect(answer.bodyEndedBeforeClose).toBe(false);
+    expect(answer.sentBeforeClose).toBeGreaterThanOrEqual(answer.sentBeforeAnswer);
+    expect(answer.sentBeforeClose).toBeLessThan(GITHUB_PAYLOAD_LIMIT_BYTES + 16 * MiB + 24 * MiB);
+    await h.app.idle();
+    github.assertDone();
+  });
+
   it("answers 413 to a Content-Length over the limit before reading any of the body", async () => {
     const declared = 400 * MiB;
-    const answer = await streamBody(h.url, declared, webhookHeaders(`sha256=${"0".repeat(64)}`), declared);
+    const answer = await streamBody(h.url, declared, webhookHeaders(`sha256=${"0".repeat(64)}`), {
+      contentLength: declared,
+    });
     expect(answer.status).toBe(413);
     expect(answer.bodyEnded).toBe(false);
     expect(answer.sentBeforeAnswer).toBeLessThan(declared);
