@@ -40,6 +40,8 @@ export interface LeaseFacts {
   evicted: string[];
   /** False when the budget could not be met (pinned contexts alone exceed it). */
   withinBudget: boolean;
+  /** True when every sequence of the context was in use, so this call waited for one to be released. */
+  queued: boolean;
   /** Time spent waiting for a free sequence of the context, ms. */
   waitedMs: number;
 }
@@ -139,7 +141,8 @@ export class AdapterContexts<S, C extends ContextLike<S> = ContextLike<S>> {
     this.lastKey = key;
     const switchMs = performance.now() - started;
 
-    const queued = performance.now();
+    const queued = slot.pool.available === 0;
+    const waitStarted = performance.now();
     let sequence: S;
     try {
       sequence = await slot.pool.acquire(signal);
@@ -158,7 +161,8 @@ export class AdapterContexts<S, C extends ContextLike<S> = ContextLike<S>> {
         switched,
         evicted,
         withinBudget,
-        waitedMs: performance.now() - queued,
+        queued,
+        waitedMs: performance.now() - waitStarted,
       },
       release: () => {
         if (released) return;

@@ -206,8 +206,8 @@ export class LlamaCppModel implements ChatModel {
    * `usage.promptTokens` is the whole prompt (as the chat template renders it); `meta.evaluatedPromptTokens` is
    * the part actually evaluated (`meta.reusedPromptTokens` came from the context's cache). `completionTokens`
    * counts generated tokens. Sampling: `temperature` default 0 (greedy), no repeat penalty (JSON repeats keys and
-   * punctuation by nature). `meta.waitedMs` is the time spent waiting for a free sequence; `meta.adapter`,
-   * `adapterLoaded`, `switched`, `switchMs`, `evicted`, `memory` describe the adapter cache.
+   * punctuation by nature). `meta.queued` says the call waited for a free sequence, `meta.waitedMs` for how long;
+   * `meta.adapter`, `adapterLoaded`, `switched`, `switchMs`, `evicted`, `memory` describe the adapter cache.
    *
    * @throws ModelError when the schema has constructs a grammar cannot express, the prompt plus `maxTokens` does
    *   not fit the context, generation fails, or the model is disposed
@@ -480,6 +480,7 @@ export class LlamaCppModel implements ChatModel {
         evaluatedPromptTokens: used.usedInputTokens,
         reusedPromptTokens: Math.max(0, promptTokens - used.usedInputTokens),
         stopReason,
+        queued: facts.queued,
         waitedMs: facts.waitedMs,
         memory: this.memoryReport(),
       },

@@ -51,8 +51,6 @@ describeModel("runFix with a real GGUF model (node-llama-cpp), real git and real
       planCandidates: 2,
       sandbox: { image: TEST_SANDBOX_IMAGE },
     });
-    const started = performance.now();
-
     const result = await runFix(task, config, deps);
 
     const calls = trace.modelCalls();
@@ -68,7 +66,13 @@ describeModel("runFix with a real GGUF model (node-llama-cpp), real git and real
     expect(result.attempts.length).toBeLessThanOrEqual(2);
     expect(result.bestAttempt).toBeDefined();
     expect(result.usage.calls).toBe(calls.length);
-    expect(performance.now() - started).toBeLessThan(WALL_CLOCK_MS + 30_000);
+    // Within its budgets: a budget that stopped it is named. (That the wall-clock budget interrupts even a model
+    // call still running is shown with a faked timer in test/unit/loop/wall-clock-budget.test.ts, not measured here.)
+    if (result.outcome === "budget-exhausted") {
+      expect(result.reason).toMatch(
+        /^Stopped because (the wall-clock budget of|the token budget of|all 2 attempts were used)/,
+      );
+    }
     expect(await jobContainers(task.id)).toEqual([]);
   });
 });

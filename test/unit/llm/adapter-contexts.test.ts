@@ -109,14 +109,18 @@ describe("AdapterContexts", () => {
     const { f } = factory();
     const cache = new AdapterContexts<string, FakeContext>(f, {});
     const first = await cache.acquire([a]);
+    expect(first.facts.queued).toBe(false);
     const controller = new AbortController();
     const waiting = cache.acquire([a], controller.signal);
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(CancelledError);
+    const queued = cache.acquire([a]);
     first.release();
-    const next = await cache.acquire([a]);
+    const next = await queued;
     expect(next.sequence).toBe(first.sequence);
+    expect(next.facts.queued).toBe(true);
     next.release();
+    expect((await cache.acquire([a])).facts.queued).toBe(false);
   });
 
   it("disposes every context and refuses new ones afterwards", async () => {

@@ -164,11 +164,10 @@ describe("resolveModel with a URI", () => {
 describe("resolveModel with the real downloader (local HTTP only)", () => {
   it("fails fast with model-download when the host refuses connections", async () => {
     const port = await closedPort();
-    const started = Date.now();
     const error = await rejection(resolveModel(`http://127.0.0.1:${port}/m.gguf`, { cacheDir: dir }));
     expect(isTanukiError(error, "model-download")).toBe(true);
-    expect((error as Error).message).toMatch(/unreachable/);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Refused by the reachability check, not by node-llama-cpp's download, which retries for minutes.
+    expect((error as Error).message).toContain(`127.0.0.1:${port} is unreachable (ECONNREFUSED)`);
   });
 
   it("fails fast for hf: URIs when the Hugging Face endpoint is unreachable", async () => {
@@ -204,9 +203,8 @@ describe("resolveModel with the real downloader (local HTTP only)", () => {
       if (req.method === "HEAD") res.end();
       else res.write(ggufBytes.subarray(0, 4)); // then hang
     });
-    const started = Date.now();
     const error = await rejection(downloadModelFile(`${base}/stuck.gguf`, { directory: dir, stallTimeoutMs: 500 }));
-    expect((error as Error).message).toMatch(/no progress/);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Ended by the stall timer (its own message), not by a connection error or the download's retries.
+    expect((error as Error).message).toBe("the download made no progress for 1 s");
   });
 });
