@@ -13,6 +13,7 @@ import { failingCheckJob } from "../kinds/failing-check.js";
 import { fixIssueJob } from "../kinds/fix-issue.js";
 import { fixPrJob } from "../kinds/fix-pr.js";
 import { reviewPrJob } from "../kinds/review-pr.js";
+import { noteWhenHeadMoved, type PinnedHeadCommand } from "../lifecycle/head-moved.js";
 import {
   type ExistingReport,
   type JobArgs,
@@ -127,6 +128,11 @@ export async function runDispatchedJob(
     await reject(job);
     return { kind: "answered", reason: job };
   }
+  // A command's job (it has a status comment) on a pull request says when the head moved after it was pinned.
+  const work =
+    pr && job.pinned && inputs["status-comment-id"] !== undefined
+      ? noteWhenHeadMoved(ctx, { number: pr.number, sha, command: job.pinned }, job.work)
+      : job.work;
   const spec: JobSpec = {
     ...job.spec,
     target,
@@ -137,7 +143,7 @@ export async function runDispatchedJob(
     whenBusy: "wait",
     existing,
   };
-  return startedResult(await startJob(ctx, github, spec, job.work)) ?? { kind: "busy", reason: "busy" };
+  return startedResult(await startJob(ctx, github, spec, work)) ?? { kind: "busy", reason: "busy" };
 }
 
 type Work = (args: JobArgs) => Promise<JobOutcome>;
@@ -152,7 +158,7 @@ function jobFor(
   issue: { number: number; title: string; body: string; url: string },
   pr: PullRequestInfo | undefined,
   requester: string,
-): { spec: Pick<JobSpec, "kind" | "title">; work: Work } | string {
+): { spec: Pick<JobSpec, "kind" | "title">; work: Work; pinned?: PinnedHeadCommand } | string {
   const { instructions } = inputs;
   if (!pr) {
     if (inputs.command !== "fix") return `\`${inputs.command}\` needs a pull request; #${issue.number} is an issue.`;
@@ -168,6 +174,7 @@ function jobFor(
     return {
       spec: { kind: "review", title: `Review of ${sha.slice(0, 7)}` },
       work: reviewPrJob(ctx, { target, pr: pinned, config }),
+      pinned: "review",
     };
   }
   if (inputs.command === "check") {
@@ -187,6 +194,7 @@ function jobFor(
   return {
     spec: { kind: "fix-pr", title: `Fix of #${pr.number}` },
     work: fixPrJob(ctx, { target, pr: pinned, instructions, requester, config }),
+    pinned: "fix",
   };
 }
 

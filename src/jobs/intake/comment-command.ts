@@ -5,6 +5,7 @@ import type { JobsContext } from "../jobs-context.js";
 import { fixIssueJob } from "../kinds/fix-issue.js";
 import { fixPrJob } from "../kinds/fix-pr.js";
 import { reviewPrJob } from "../kinds/review-pr.js";
+import { noteWhenHeadMoved } from "../lifecycle/head-moved.js";
 import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
 import { isSameRepo, jobKey, type RepoTarget } from "../repo-target.js";
 import { type Command, helpText } from "./commands.js";
@@ -133,8 +134,10 @@ async function startCommandJob(
     return { kind: "answered", reason: "review on an issue" };
   }
   const pr = pinned.pr;
+  // The job works on the head pinned above; when the branch moves meanwhile, its status comment says so.
+  const head = { number: pr.number, sha: pr.headSha };
   if (command.kind === "review") {
-    const job = reviewPrJob(ctx, { target, pr, config });
+    const job = noteWhenHeadMoved(ctx, { ...head, command: "review" }, reviewPrJob(ctx, { target, pr, config }));
     const spec = {
       ...base,
       kind: "review" as const,
@@ -149,7 +152,11 @@ async function startCommandJob(
     return { kind: "answered", reason: "fix on a fork's pull request" };
   }
   const instructions = command.kind === "fix" ? command.instructions : undefined;
-  const job = fixPrJob(ctx, { target, pr, instructions, requester: input.user, config });
+  const job = noteWhenHeadMoved(
+    ctx,
+    { ...head, command: "fix" },
+    fixPrJob(ctx, { target, pr, instructions, requester: input.user, config }),
+  );
   const spec = {
     ...base,
     kind: "fix-pr" as const,

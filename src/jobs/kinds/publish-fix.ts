@@ -60,6 +60,7 @@ export async function publishFix(input: PublishFixInput): Promise<JobOutcome> {
         ...testLine(result),
       ],
       check: { conclusion: result.outcome === "fixed" ? "success" : "neutral", annotations },
+      pushed: result.headSha,
     };
   }
   const draftPr = result.pullRequest as NonNullable<RunResult["pullRequest"]>;

@@ -21,6 +21,8 @@ export interface JobOutcome {
     conclusion: NonNullable<CheckRunUpdate["conclusion"]>;
     summary?: string;
   };
+  /** Full SHA of the commit the job itself pushed onto the pull request's branch, if it did (not a head move). */
+  pushed?: string;
 }
 
 /** What a job's work function receives. */

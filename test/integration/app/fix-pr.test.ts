@@ -33,17 +33,23 @@ describe("/tanuki fix on a pull request", () => {
       .token()
       .on("POST", repoPath("/issues/comments/1001/reactions"), 201, { id: 1, content: "eyes" })
       .on("GET", repoPath("/collaborators/alice/permission"), 200, { permission: "write", role_name: "write" })
-      .on("GET", repoPath("/pulls/7"), 200, {
-        number: 7,
-        title: "Guard the empty list",
-        body: PR_BODY,
-        draft: false,
-        state: "open",
-        head: { sha: headSha, ref: "feature", repo: { full_name: "acme/widgets" } },
-        base: { sha: baseSha, ref: "main" },
-        user: { login: "bob" },
-        html_url: "https://github.com/acme/widgets/pull/7",
-      })
+      .on(
+        "GET",
+        repoPath("/pulls/7"),
+        200,
+        {
+          number: 7,
+          title: "Guard the empty list",
+          body: PR_BODY,
+          draft: false,
+          state: "open",
+          head: { sha: headSha, ref: "feature", repo: { full_name: "acme/widgets" } },
+          base: { sha: baseSha, ref: "main" },
+          user: { login: "bob" },
+          html_url: "https://github.com/acme/widgets/pull/7",
+        },
+        2, // pinned when the command is handled, read again when the job ends (has the head moved?)
+      )
       .on("GET", configPath(baseSha), 404, { message: "Not Found" });
     mockJobReporting(github, { number: 7 });
   }
