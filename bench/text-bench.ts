@@ -13,7 +13,7 @@ export async function benchText(runs = 3): Promise<Record<string, unknown>> {
     const times: number[] = [];
     for (let i = 0; i < runs; i += 1) {
       const started = performance.now();
-      scannerCase.run(input);
+      await scannerCase.run(input);
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);

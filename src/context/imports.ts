@@ -86,7 +86,16 @@ const TS_FOR_JS: Record<string, string[]> = {
   ".cjs": [".cts"],
 };
 
+/**
+ * Longest module name or specifier that can name a repository file, characters (Linux's PATH_MAX). Longer ones, which
+ * only a hostile file writes, resolve to nothing before any path is built from them.
+ */
+const MAX_MODULE_CHARS = 4_096;
+/** Names of one `from m import …` tried as submodules (`m/name.py`); real statements import far fewer. */
+const MAX_NAMES_TRIED = 1_000;
+
 function resolveJs(fromFile: string, specifier: string, files: ReadonlySet<string>): string[] {
+  if (specifier.length > MAX_MODULE_CHARS) return [];
   if (!specifier.startsWith("./") && !specifier.startsWith("../") && specifier !== "." && specifier !== "..") return [];
   const target = posix.normalize(posix.join(posix.dirname(fromFile), specifier));
   if (target.startsWith("../") || target === "..") return [];
@@ -104,6 +113,7 @@ function resolveJs(fromFile: string, specifier: string, files: ReadonlySet<strin
 
 /** `a/b.py` or `a/b/__init__.py` under `root`, whichever exists. */
 function pythonModuleFile(root: string, dotted: string, files: ReadonlySet<string>): string | undefined {
+  if (dotted.length > MAX_MODULE_CHARS) return undefined;
   const parts = dotted.split(".").filter(Boolean);
   if (parts.length === 0) return [root ? `${root}/__init__.py` : "__init__.py"].find((c) => files.has(c));
   const base = posix.join(root, ...parts);
@@ -115,17 +125,21 @@ function resolvePython(
   spec: Extract<ImportSpec, { kind: "python" }>,
   files: ReadonlySet<string>,
 ): string[] {
-  const found: string[] = [];
+  const found = new Set<string>();
   const add = (path: string | undefined) => {
-    if (path && path !== fromFile && !found.includes(path)) found.push(path);
+    if (path && path !== fromFile) found.add(path);
   };
+  // `from <module> import <names>`: each name costs a path as long as the module, so a long module with many names
+  // would cost their product. A module too long to be a path is joined to no name; at most 1,000 names are tried.
+  const names = spec.module.length > MAX_MODULE_CHARS ? [] : spec.names.slice(0, MAX_NAMES_TRIED);
   if (spec.level > 0) {
     let base = posix.dirname(fromFile);
-    for (let i = 1; i < spec.level; i++) base = posix.dirname(base);
+    // Levels above the repository root stay at the root; stop there (the level is as large as the file makes it).
+    for (let i = 1; i < spec.level && base !== "."; i++) base = posix.dirname(base);
     if (base === ".") base = "";
-    for (const name of spec.names) add(pythonModuleFile(base, spec.module ? `${spec.module}.${name}` : name, files));
-    if (spec.module || found.length === 0) add(pythonModuleFile(base, spec.module, files));
-    return found;
+    for (const name of names) add(pythonModuleFile(base, spec.module ? `${spec.module}.${name}` : name, files));
+    if (spec.module || found.size === 0) add(pythonModuleFile(base, spec.module, files));
+    return [...found];
   }
   // Absolute imports: the repository root, a `src/` layout, and the importing file's folder (scripts, pytest rootdir).
   const dir = posix.dirname(fromFile);
@@ -133,17 +147,18 @@ function resolvePython(
   for (const root of roots) {
     const module = pythonModuleFile(root, spec.module, files);
     if (!module) continue;
-    for (const name of spec.names) add(pythonModuleFile(root, `${spec.module}.${name}`, files));
+    for (const name of names) add(pythonModuleFile(root, `${spec.module}.${name}`, files));
     add(module);
     break;
   }
-  return found;
+  return [...found];
 }
 
 /**
  * Resolves an import to repository files: relative JS/TS specifiers (with extension, `index` and the
  * `.js` → `.ts` convention); Python absolute imports from the root, `src/`, `lib/` or the importing folder, and
- * relative imports by level; `from pkg import mod` also yields `pkg/mod.py` when that is a module. Package imports
+ * relative imports by level; `from pkg import mod` also yields `pkg/mod.py` when that is a module (for the first 1,000
+ * names of a statement). Module names and specifiers over 4,096 characters resolve to nothing. Package imports
  * (`react`, `numpy`) resolve to nothing: they are not repository files.
  *
  * @param files  every repository-relative path

@@ -27,7 +27,8 @@ export function parseGoTestJson(output: string): GoTestRun {
   const packagesWithTests = new Set<string>();
   const text: string[] = [];
   for (const line of output.split(/\r?\n/)) {
-    if (!line.startsWith("{")) {
+    // Only a line that could be one JSON object is parsed: a failed parse costs far more than the test (an exception).
+    if (!line.startsWith("{") || !line.trimEnd().endsWith("}")) {
       if (line.trim()) text.push(`${line}\n`);
       continue;
     }

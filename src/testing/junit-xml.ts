@@ -1,10 +1,12 @@
+import { createHash } from "node:crypto";
 import { XMLParser } from "fast-xml-parser";
 import type { TestCaseResult, TestStatus } from "../core/test-report.js";
 
 /**
  * How a JUnit XML report names its cases, which decides the ids (see `TestCaseResult.id`):
  * - `pytest`: pytest's report with `junit_family=xunit1` (`file` attribute + dotted `classname`) → node ids;
- * - `node`: node:test's junit reporter (suites nest, `classname` is always `test`) → `<suite> > <test>`;
+ * - `node`: node:test's junit reporter (suites nest, `classname` is always `test`) → `<suite> > <test>` (a suite path
+ *   over 1,000 characters is cut and ends in a hash of the whole, see {@link boundedPath});
  * - `mocha`: mocha's xunit reporter (`classname` is the suite title) → `<suite> > <test>`;
  * - `vitest`: vitest's junit reporter (`classname` is the file, `name` already `<describe> > <test>`);
  * - `generic`: anything else (Maven Surefire, Gradle) → `<classname>::<name>`.
@@ -58,7 +60,26 @@ function pytestCase(testcase: XmlNode): { id: string; file?: string } {
   return { id: parts.join("::"), file };
 }
 
-function caseFor(testcase: XmlNode, suites: string[], flavor: JUnitFlavor): TestCaseResult | undefined {
+/** Longest suite path kept whole in an id (`node` flavor), characters. */
+const MAX_SUITE_PATH_CHARS = 1_000;
+
+/**
+ * `path` itself when at most {@link MAX_SUITE_PATH_CHARS} long, else its start and a hash of the whole (still unique
+ * and the same in every run). Every nested suite and case extends its parent's bounded path, so a report with a huge
+ * suite name and many cases in it costs linear time and memory, not one copy of the name per case.
+ */
+function boundedPath(path: string): string {
+  if (path.length <= MAX_SUITE_PATH_CHARS) return path;
+  const digest = createHash("sha256").update(path).digest("hex").slice(0, 16);
+  return `${path.slice(0, MAX_SUITE_PATH_CHARS - digest.length - 1)}…${digest}`;
+}
+
+/** `suites > name`, or `name` at the top level. */
+function under(suites: string, name: string): string {
+  return suites ? `${suites} > ${name}` : name;
+}
+
+function caseFor(testcase: XmlNode, suites: string, flavor: JUnitFlavor): TestCaseResult | undefined {
   const name = text(testcase.name);
   if (!name) return undefined;
   const classname = text(testcase.classname);
@@ -69,7 +90,7 @@ function caseFor(testcase: XmlNode, suites: string[], flavor: JUnitFlavor): Test
       return { id, name, status, ...(file ? { file } : {}) };
     }
     case "node":
-      return { id: [...suites, name].join(" > "), name, status };
+      return { id: under(suites, name), name, status };
     case "mocha":
       return { id: classname ? `${classname} > ${name}` : name, name, status };
     case "vitest":
@@ -86,7 +107,8 @@ function caseFor(testcase: XmlNode, suites: string[], flavor: JUnitFlavor): Test
   }
 }
 
-function collect(node: XmlNode, suites: string[], flavor: JUnitFlavor, out: TestCaseResult[]): void {
+/** Collects the cases under `node`; `suites` is the bounded path of enclosing suites (`node` flavor only). */
+function collect(node: XmlNode, suites: string, flavor: JUnitFlavor, out: TestCaseResult[]): void {
   for (const testcase of (node.testcase as XmlNode[] | undefined) ?? []) {
     const result = caseFor(testcase, suites, flavor);
     if (result) out.push(result);
@@ -94,7 +116,7 @@ function collect(node: XmlNode, suites: string[], flavor: JUnitFlavor, out: Test
   for (const suite of (node.testsuite as XmlNode[] | undefined) ?? []) {
     const name = text(suite.name);
     // node:test nests suites by describe(); the top-level suite of other runners is the file or the run.
-    collect(suite, flavor === "node" && name ? [...suites, name] : suites, flavor, out);
+    collect(suite, flavor === "node" && name ? boundedPath(under(suites, name)) : suites, flavor, out);
   }
 }
 
@@ -110,6 +132,6 @@ export function parseJUnitXml(xml: string, flavor: JUnitFlavor): TestCaseResult[
   const root = (doc.testsuites as XmlNode | undefined) ?? ({ testsuite: doc.testsuite } as XmlNode);
   if (!doc.testsuites && !doc.testsuite) throw new Error("not a JUnit XML report: no <testsuites> or <testsuite>");
   const out: TestCaseResult[] = [];
-  collect(typeof root === "object" && root !== null ? root : {}, [], flavor, out);
+  collect(typeof root === "object" && root !== null ? root : {}, "", flavor, out);
   return out;
 }

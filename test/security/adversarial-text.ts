@@ -1,7 +1,8 @@
 /**
  * Adversarial inputs for every scanner of untrusted text: the shapes that make backtracking regexes and naive
- * rescans quadratic (long runs that almost match, openers that never close). Shared by the linear-time test in
- * this folder and by `npm run bench` (bench/text-bench.ts), which records the time of each case.
+ * rescans quadratic (long runs that almost match, openers that never close); those of test reports and imports are
+ * in adversarial-reports.ts. Shared by the linear-time test in this folder and by `npm run bench`
+ * (bench/text-bench.ts), which records the time of each case.
  */
 import { hintsFromText } from "../../src/context/focus-hints.js";
 import { fencedCodeBlock } from "../../src/core/markdown.js";
@@ -11,24 +12,10 @@ import { inertMarkdown } from "../../src/intake/inert-markdown.js";
 import { sanitizeText } from "../../src/intake/sanitize.js";
 import { stripTerminalControls } from "../../src/intake/terminal-text.js";
 import { parseTestOutput } from "../../src/testing/test-counts.js";
+import { ADVERSARIAL_CHARS, fill, type ScannerCase } from "./adversarial-fill.js";
+import { REPORT_CASES } from "./adversarial-reports.js";
 
-/** Size of each adversarial input, characters (1 MiB of ASCII). */
-export const ADVERSARIAL_CHARS = 1 << 20;
-
-/** `unit` repeated (and cut) to exactly `chars` characters, then `tail`. */
-export function fill(unit: string, chars = ADVERSARIAL_CHARS, tail = ""): string {
-  return unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars) + tail;
-}
-
-/** One scanner run on one adversarial input. */
-export interface ScannerCase {
-  /** `scanner: shape`, unique. */
-  name: string;
-  /** Builds the input (lazily, so a filtered run builds only what it needs). */
-  input: () => string;
-  /** Runs the scanner; the result is discarded. */
-  run: (text: string) => unknown;
-}
+export { ADVERSARIAL_CHARS, fill, type ScannerCase } from "./adversarial-fill.js";
 
 const sanitize = (text: string) => sanitizeText(text, { maxChars: 20_000 });
 const hints = (text: string) => hintsFromText([text], ["src/a.py", "tests/test_a.py"]);
@@ -77,4 +64,5 @@ export const SCANNER_CASES: ScannerCase[] = [
   { name: "focus hints: dotted runs", input: () => fill("a."), run: hints },
   { name: "focus hints: colons", input: () => fill("a.py:"), run: hints },
   { name: "review marker: unclosed markers", input: () => fill("<!-- tanuki-review {"), run: parseReviewMarker },
+  ...REPORT_CASES,
 ];

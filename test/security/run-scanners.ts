@@ -10,7 +10,7 @@ for (const scannerCase of SCANNER_CASES) {
   if (wanted.size > 0 && !wanted.has(scannerCase.name)) continue;
   const input = scannerCase.input();
   const started = performance.now();
-  scannerCase.run(input);
+  await scannerCase.run(input);
   const ms = performance.now() - started;
   process.stdout.write(`${JSON.stringify({ name: scannerCase.name, ms, chars: input.length })}\n`);
 }

@@ -9,7 +9,8 @@ import { ADVERSARIAL_CHARS, SCANNER_CASES } from "./adversarial-text.js";
  * scanner backtrack, so one job blocks the event loop for minutes (`<` and 150,000 spaces took 118 s in the fence;
  * 262,143 characters of unclosed tags took 11.7 s in the sanitizer) and every other delivery of the App waits.
  *
- * Each scanner gets 1 MiB of every adversarial shape in a child process. The deadline is a hang detector, not a
+ * Each scanner gets 1 MiB of every adversarial shape in a child process (the repository explorer's imports: 256 KiB,
+ * the most it parses of a file). The deadline is a hang detector, not a
  * speed target: a linear scan of 1 MiB takes milliseconds, the quadratic versions take minutes to hours, so the
  * 30 s per case cannot separate a slow machine from a fast one, only linear from quadratic. The measured times go
  * to `npm run bench` (text).

@@ -45,6 +45,18 @@ describe("resolveImport (Python)", () => {
     expect(resolveImport("pkg/sub/deep.py", py(2, "core", ["x"]), files)).toEqual(["pkg/core.py"]);
     expect(resolveImport("pkg/core.py", py(1, "", ["sub"]), files)).toEqual(["pkg/sub/__init__.py"]);
     expect(resolveImport("pkg/core.py", py(1, "", ["missing"]), files)).toEqual(["pkg/__init__.py"]);
+    // Levels above the root stay at the root, however many.
+    expect(resolveImport("pkg/sub/deep.py", py(1_000_000, "pkg", ["core"]), files)).toEqual([
+      "pkg/core.py",
+      "pkg/__init__.py",
+    ]);
+  });
+
+  it("resolves nothing for module names and specifiers longer than a path can be", () => {
+    const long = `pkg.${"a.".repeat(300_000)}core`;
+    expect(resolveImport("main.py", py(0, long), files)).toEqual([]);
+    expect(resolveImport("pkg/core.py", py(1, long, ["core", "sub"]), files)).toEqual([]);
+    expect(resolveImport("web/index.ts", js(`./${"a/".repeat(300_000)}../util`), files)).toEqual([]);
   });
 });
 

@@ -50,6 +50,19 @@ describe("parseJUnitXml", () => {
     ]);
   });
 
+  it("node:test: a suite path over 1,000 characters is cut and ends in a hash of the whole (ids stay distinct)", () => {
+    const long = "s".repeat(5_000);
+    const xml = `<testsuites><testsuite name="${long}a"><testcase name="t"/></testsuite><testsuite name="${long}b"><testcase name="t"/></testsuite></testsuites>`;
+    const ids = parseJUnitXml(xml, "node").map((c) => c.id);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+    for (const id of ids) {
+      expect(id.length).toBeLessThanOrEqual(1_000 + " > t".length);
+      expect(id).toMatch(/^s+…[0-9a-f]{16} > t$/);
+    }
+    expect(parseJUnitXml(xml, "node").map((c) => c.id)).toEqual(ids);
+  });
+
   it("Maven Surefire (a single <testsuite>): classname::name; vitest: file::title", () => {
     const surefire =
       '<?xml version="1.0" encoding="UTF-8"?><testsuite name="com.x.FooTest" tests="2">' +
@@ -123,6 +136,12 @@ describe("parseGoTestJson", () => {
     ]);
     expect(run.text).toContain("broken.go:3:1: syntax error");
     expect(run.text).toContain("=== RUN   TestAdd");
+  });
+
+  it("keeps lines that open with { but are no JSON object as text", () => {
+    const run = parseGoTestJson('{ not json\n{"Action":"pass","Package":"p","Test":"T"}\n{"Action":\n');
+    expect(run.cases.map((c) => c.id)).toEqual(["p/T"]);
+    expect(run.text).toBe('{ not json\n{"Action":\n');
   });
 });
 
