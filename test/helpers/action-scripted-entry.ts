@@ -6,12 +6,14 @@
  *   node --import tsx test/helpers/action-scripted-entry.ts
  *
  * `TANUKI_TEST_SCRIPT` picks the runner's script (`fixed`: commits a fix on the task's branch and returns a
- * fixed RunResult with a pull request; `not-fixed`: returns a failure with what was tried); `TANUKI_TEST_REMOTE`
+ * fixed RunResult with a pull request; `not-fixed`: returns a failure with what was tried; `reviewed`: a review
+ * without findings, of the head the job checked out); `TANUKI_TEST_REMOTE`
  * is the git URL cloned and pushed instead of the event's clone_url (a local bare repository).
  */
 import { ProbotOctokit } from "probot";
 import { runAction } from "../../src/action/run-action.js";
 import { readActionEnv } from "../../src/config/action-env.js";
+import { git } from "./app-git.js";
 import { commitOnBranch, runResult, ScriptedJobRunner } from "./app-scripted-runner.js";
 
 function scriptedRunner(script: string | undefined): ScriptedJobRunner {
@@ -59,6 +61,14 @@ function scriptedRunner(script: string | undefined): ScriptedJobRunner {
             },
           ],
         }),
+    });
+  }
+  if (script === "reviewed") {
+    return new ScriptedJobRunner({
+      review: (input) => ({
+        summary: `Looks fine at ${git(input.repoDir, "rev-parse", "HEAD")}.`,
+        findings: [],
+      }),
     });
   }
   return new ScriptedJobRunner();

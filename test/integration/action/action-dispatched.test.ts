@@ -131,4 +131,65 @@ describe("the Action on a job the App dispatched (workflow_dispatch)", () => {
     expect(comment).toContain("@mallory");
     expect(github.find("PATCH", repoPath("/check-runs/9001"))[0]?.body).toMatchObject({ conclusion: "failure" });
   });
+
+  it("reviews the SHA the App pinned, not the head the branch has moved to, and says the head moved", async () => {
+    const pinned = remote.commit({ "src/list.js": "export const first = (xs) => xs[0]?.name;\n" }, "guard", "feature");
+    const moved = remote.commit({ "src/list.js": "export const first = () => undefined;\n" }, "later", "feature");
+    const pr = {
+      number: 7,
+      title: "Guard the empty list",
+      body: "",
+      draft: false,
+      state: "open",
+      head: { sha: moved, ref: "feature", repo: { full_name: "acme/widgets" } },
+      base: { sha: baseSha, ref: "main" },
+      user: { login: "bob" },
+      html_url: "https://github.com/acme/widgets/pull/7",
+    };
+    github
+      .on("GET", repoPath("/check-runs/9001"), 200, { id: 9001, html_url: "https://github.com/acme/widgets/runs/9001" })
+      .on("GET", repoPath("/issues/7"), 200, {
+        number: 7,
+        title: pr.title,
+        body: "",
+        html_url: pr.html_url,
+        labels: [],
+        pull_request: { url: "https://api.github.com/repos/acme/widgets/pulls/7" },
+      })
+      .on("GET", repoPath("/pulls/7"), 200, pr, 2)
+      .on("GET", configPath(baseSha), 404, {})
+      .on("GET", repoPath("/collaborators/alice/permission"), 200, { permission: "write", role_name: "write" })
+      .on("PATCH", repoPath("/check-runs/9001"), 200, { id: 9001 }, 2)
+      .on("PATCH", repoPath("/issues/comments/5001"), 200, { id: 5001 }, 2)
+      .on("POST", repoPath("/pulls/7/reviews"), 200, { id: 1, html_url: pr.html_url });
+    files = actionFiles(
+      workflowDispatch({
+        "job-id": "acme-widgets-7-review-0a1b2c3d",
+        command: "review",
+        number: "7",
+        sha: pinned,
+        "status-comment-id": "5001",
+        "check-run-id": "9001",
+        requester: "alice",
+      }),
+    );
+    const env = actionEnv(files, {
+      event: "workflow_dispatch",
+      apiUrl: github.url,
+      inputs: { "status-interval-ms": "600000" },
+      extra: { TANUKI_TEST_SCRIPT: "reviewed", TANUKI_TEST_REMOTE: remote.url },
+    });
+
+    const run = await runNode("test/helpers/action-scripted-entry.ts", env);
+    expect(run.code, run.stderr).toBe(0);
+    github.assertDone();
+    const review = github.find("POST", repoPath("/pulls/7/reviews"))[0]?.body as { commit_id?: string; body?: string };
+    expect(review.commit_id).toBe(pinned);
+    expect(review.body).toContain(`Looks fine at ${pinned}.`);
+    const final = bodyText(github.find("PATCH", repoPath("/issues/comments/5001")).at(-1));
+    expect(final).toContain(
+      `Reviewed \`${pinned.slice(0, 7)}\` (the head when the command was posted); the branch has moved to ` +
+        `\`${moved.slice(0, 7)}\` since`,
+    );
+  });
 });
