@@ -3,6 +3,7 @@ import { gitRemoteOverCli } from "../github/git-remote-cli.js";
 import { OctokitGitHub } from "../github/octokit-github.js";
 import { createJobDispatcher } from "../jobs/dispatch/job-dispatcher.js";
 import { checkDispatchedJobs } from "../jobs/dispatch/watch-dispatched.js";
+import { CommandLimits, DEFAULT_COMMAND_LIMITS } from "../jobs/intake/command-limits.js";
 import { PULL_REQUEST_REVIEW_EVENTS } from "../jobs/intake/event-inputs.js";
 import type { JobRunner } from "../jobs/job-runner.js";
 import type { JobsContext, JobsSettings } from "../jobs/jobs-context.js";
@@ -51,8 +52,8 @@ export type TanukiApp = ApplicationFunction & {
 
 /**
  * Tanuki as a Probot app. Handlers are thin: they drop bots, edited comments and redeliveries, then hand the
- * event to an intake that runs after the webhook is acknowledged (parse command → check permission → enqueue →
- * report). Events used: `issue_comment.created`, `issues.labeled`, `pull_request.{opened,reopened,
+ * event to an intake that runs after the webhook is acknowledged (parse command → command limits → check
+ * permission → enqueue → report; see `settings.commandLimits`). Events used: `issue_comment.created`, `issues.labeled`, `pull_request.{opened,reopened,
  * ready_for_review,synchronize}`, `check_run.completed`, `workflow_run.completed` (see app.yml).
  *
  * On load it reports jobs a previous process left queued or running as interrupted. In dispatch mode
@@ -61,6 +62,7 @@ export type TanukiApp = ApplicationFunction & {
  */
 export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
   const queue = new JobQueue(deps.settings.concurrency ?? 1);
+  const limits = new CommandLimits(deps.settings.commandLimits ?? DEFAULT_COMMAND_LIMITS);
   const inFlight = new Set<Promise<void>>();
   let recovery: Promise<string[]> = Promise.resolve([]);
   let watchdog: ScheduledCall | undefined;
@@ -75,6 +77,7 @@ export function tanukiApp(deps: TanukiAppDeps): TanukiApp {
       runner: deps.runner,
       store: deps.store,
       queue,
+      limits,
       scheduler,
       settings: deps.settings,
       log,

@@ -58,6 +58,13 @@ export async function startTanukiApp(options: StartTanukiAppOptions): Promise<vo
       statusIntervalMs: env.TANUKI_STATUS_INTERVAL_MS,
       runConfig: options.runConfig ?? defaultRunConfig(),
       concurrency: env.TANUKI_CONCURRENCY,
+      commandLimits: {
+        perUser: env.TANUKI_USER_COMMAND_LIMIT,
+        perRepo: env.TANUKI_REPO_COMMAND_LIMIT,
+        windowMs: env.TANUKI_COMMAND_WINDOW_MS,
+        maxWaiting: env.TANUKI_MAX_WAITING_JOBS,
+        maxWaitingPerRepo: env.TANUKI_MAX_WAITING_JOBS_PER_REPO,
+      },
       ...(dispatch ? { dispatch } : {}),
     },
   });

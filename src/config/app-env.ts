@@ -10,6 +10,10 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_DATA_DIR`: where the job store (`jobs.json`) and job folders (`jobs/<id>/`) live. Default `./.tanuki`.
  * - `TANUKI_CONCURRENCY`: jobs run at the same time (GPU slots). Default 1.
  * - `TANUKI_STATUS_INTERVAL_MS`: least time between two edits of a status comment or check run, ms. Default 3000.
+ * - `TANUKI_USER_COMMAND_LIMIT` (default 5), `TANUKI_REPO_COMMAND_LIMIT` (default 20), `TANUKI_COMMAND_WINDOW_MS`
+ *   (default 600000): `/tanuki` commands one user may send to one repository, and one repository accepts, per window.
+ * - `TANUKI_MAX_WAITING_JOBS` (default 50), `TANUKI_MAX_WAITING_JOBS_PER_REPO` (default 10): waiting jobs above
+ *   which a new job command is refused. See `jobs/intake/command-limits.ts`.
  * - `TANUKI_RUNNER`: `inline` (default: jobs run in this process, on this machine's model) or `actions` (dispatch
  *   mode: jobs run on the repository's self-hosted Actions runners, started through `workflow_dispatch`; the App
  *   loads no model). See docs/deployment.md.
@@ -36,6 +40,16 @@ export const AppEnv = z.object({
   TANUKI_DATA_DIR: z.string().min(1).default(".tanuki"),
   TANUKI_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TANUKI_STATUS_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  TANUKI_USER_COMMAND_LIMIT: z.coerce.number().int().min(1).default(5),
+  TANUKI_REPO_COMMAND_LIMIT: z.coerce.number().int().min(1).default(20),
+  TANUKI_COMMAND_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(24 * 60 * 60_000)
+    .default(10 * 60_000),
+  TANUKI_MAX_WAITING_JOBS: z.coerce.number().int().min(1).default(50),
+  TANUKI_MAX_WAITING_JOBS_PER_REPO: z.coerce.number().int().min(1).default(10),
   NODE_ENV: z.string().optional(),
   PORT: blankIsUnset(z.coerce.number().int().min(0).max(65_535).default(3_000)),
   HOST: blankIsUnset(z.string().default("localhost")),

@@ -3,6 +3,7 @@ import type { GitRemotePort } from "../github/git-remote-port.js";
 import type { GitHubPort } from "../github/github-port.js";
 import type { DispatchSettings } from "./dispatch/dispatch-settings.js";
 import type { JobDispatcher } from "./dispatch/job-dispatcher.js";
+import type { CommandLimitSettings, CommandLimits } from "./intake/command-limits.js";
 import type { JobLog } from "./job-log.js";
 import type { JobRunner } from "./job-runner.js";
 import type { JobQueue } from "./queue/job-queue.js";
@@ -30,6 +31,11 @@ export interface JobsSettings {
    * through `workflow_dispatch`, instead of in this process. Absent: inline (the JobRunner runs them here).
    */
   dispatch?: DispatchSettings;
+  /**
+   * The App's limits on `/tanuki` commands (per user and repository, per repository, queue bound). Absent:
+   * `DEFAULT_COMMAND_LIMITS`. The Action (one event per process) has none.
+   */
+  commandLimits?: CommandLimitSettings;
 }
 
 /** Everything handlers and jobs share. Built once by `tanukiApp`. */
@@ -43,6 +49,8 @@ export interface JobsContext {
   log: JobLog;
   /** Present in dispatch mode: starts jobs on the Actions runners and cancels them. */
   dispatcher?: JobDispatcher;
+  /** Present in the App: the limits checked before a command's first GitHub call. */
+  limits?: CommandLimits;
   /** Clone, fetch, diff and push (the git CLI in production). */
   git: GitRemotePort;
   /** The GitHub port for one repository, authenticated as the installation. */

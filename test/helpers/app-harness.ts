@@ -10,6 +10,7 @@ import { type TanukiApp, tanukiApp } from "../../src/app/index.js";
 import { createWebhookServer } from "../../src/app/webhook-server.js";
 import { defaultRunConfig } from "../../src/config/run-config.js";
 import type { DispatchSettings } from "../../src/jobs/dispatch/dispatch-settings.js";
+import type { CommandLimitSettings } from "../../src/jobs/intake/command-limits.js";
 import type { Scheduler } from "../../src/jobs/scheduler.js";
 import { FileJobStore } from "../../src/jobs/store/file-job-store.js";
 import { ScriptedJobRunner } from "./app-scripted-runner.js";
@@ -52,6 +53,8 @@ export interface AppHarnessOptions {
   runner?: ScriptedJobRunner;
   /** Dispatch mode: jobs go to the Actions runners through workflow_dispatch. */
   dispatch?: DispatchSettings;
+  /** The App's command limits; default the App's defaults. */
+  commandLimits?: CommandLimitSettings;
   /** Use Probot's Octokit as shipped, throttling and retries on (as against GitHub); `retryBaseMs` is ignored. Default false. */
   throttle?: boolean;
 }
@@ -107,6 +110,7 @@ export async function startAppHarness(options: AppHarnessOptions): Promise<AppHa
       concurrency: options.concurrency ?? 1,
       remoteUrl: () => options.remoteUrl,
       ...(options.dispatch ? { dispatch: options.dispatch } : {}),
+      ...(options.commandLimits ? { commandLimits: options.commandLimits } : {}),
     },
   });
   // The App's own server (body cap, then Probot's middleware), as `tanuki app` serves it.

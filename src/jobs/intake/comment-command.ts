@@ -10,6 +10,7 @@ import { startedResult, startJob } from "../lifecycle/job-lifecycle.js";
 import { isSameRepo, jobKey, type RepoTarget } from "../repo-target.js";
 import { type Command, helpText } from "./commands.js";
 import type { IntakeResult } from "./intake-result.js";
+import { refuseOverLimit } from "./limit-reply.js";
 import { hasPermission } from "./permission.js";
 import { configProblemText, notAllowedText, repoConfigAt } from "./repo-config-at.js";
 
@@ -30,22 +31,34 @@ export interface CommentCommandInput {
 }
 
 /**
- * Handle a command: react with `eyes`, pin the commit and read the config at it, check the user's permission,
- * then answer (help, cancel) or start the job. Bots and redeliveries are filtered before this is called.
+ * Handle a command: check the user's command limit (`ctx.limits`, before any GitHub call), pin the commit and read
+ * the config at it, check the user's permission, check the repository's limit and the queue's bound (`cancel` is
+ * exempt), react with `eyes`, then answer (help, cancel) or start the job. A command over a limit gets one reply per
+ * user, repository and window, then none (see `limit-reply.ts`). Bots and redeliveries are filtered before this.
  * @returns what was done (see {@link IntakeResult})
  * @throws GitHubError when GitHub finally fails (logged by the caller)
  */
 export async function handleCommentCommand(ctx: JobsContext, input: CommentCommandInput): Promise<IntakeResult> {
   const { target, command } = input;
+  const overUser = await ctx.limits?.admitUser(target, input.user);
+  if (overUser && !overUser.ok) return refuseOverLimit(ctx, input, overUser);
   const github = await ctx.github(target.installationId, target.owner, target.repo);
-  if (input.commentId !== undefined) await github.addReaction(input.commentId, "eyes");
+  const react = async () => {
+    if (input.commentId !== undefined) await github.addReaction(input.commentId, "eyes");
+  };
   const [permission, pinned] = await Promise.all([github.getPermission(input.user), pin(github, input)]);
   const configResult = await repoConfigAt(github, pinned.configSha, ctx.settings.configPath);
   const minimum = configResult.ok ? configResult.config.minPermission : "write";
   if (!hasPermission(permission, minimum)) {
+    await react();
     await github.createComment(input.number, notAllowedText(input.user, minimum));
     return { kind: "refused", reason: `@${input.user} has ${permission} permission; ${minimum} is required` };
   }
+  const startsJob = command.kind === "fix" || command.kind === "review";
+  const overRepo =
+    command.kind === "cancel" ? undefined : await ctx.limits?.admitRepo(target, input.user, ctx.queue, startsJob);
+  if (overRepo && !overRepo.ok) return refuseOverLimit(ctx, input, overRepo, github);
+  await react();
   const label = configResult.ok ? configResult.config.label : "tanuki";
   if (command.kind === "help" || command.kind === "unknown") {
     await github.createComment(input.number, helpText(label, command.kind === "unknown" ? command.name : undefined));

@@ -4,7 +4,8 @@
  *
  * - `started`: a job was queued (or dispatched to the runners); `done` settles when it has finished and been
  *   reported (never rejects).
- * - `refused`: the user lacks the configured permission; one polite reply was posted.
+ * - `refused`: the user lacks the configured permission (one polite reply was posted), or the App's command limits
+ *   refused the command (one reply per user, repository and window; see `command-limits.ts`).
  * - `rejected`: `.github/tanuki.yml` is invalid; the problems were reported, nothing ran.
  * - `busy`: another job holds the issue or pull request; the user was told.
  * - `answered`: a reply without a job (help, cancel, a command that does not apply here).

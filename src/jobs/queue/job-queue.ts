@@ -32,6 +32,7 @@ export type SubmitResult = { accepted: true; job: QueuedJob } | { accepted: fals
 export class JobQueue {
   private readonly queue: PQueue;
   private readonly byKey = new Map<string, QueuedJob[]>();
+  private readonly running = new Set<QueuedJob>();
 
   /** @param concurrency jobs running at once (>= 1) */
   constructor(concurrency: number) {
@@ -64,12 +65,18 @@ export class JobQueue {
     const previous = chain.at(-1)?.done ?? Promise.resolve();
     const entry: QueuedJob = { ...job, controller, done: Promise.resolve() };
     entry.done = previous
-      .then(() => this.queue.add(() => work(controller.signal)))
+      .then(() =>
+        this.queue.add(() => {
+          this.running.add(entry);
+          return work(controller.signal);
+        }),
+      )
       .then(
         () => undefined,
         () => undefined,
       )
       .finally(() => {
+        this.running.delete(entry);
         const list = (this.byKey.get(job.key) ?? []).filter((j) => j !== entry);
         if (list.length > 0) this.byKey.set(job.key, list);
         else this.byKey.delete(job.key);
@@ -97,6 +104,19 @@ export class JobQueue {
   size(): number {
     let n = 0;
     for (const jobs of this.byKey.values()) n += jobs.length;
+    return n;
+  }
+
+  /**
+   * Number of jobs waiting for a slot (queued, not yet running, not aborted) whose key starts with `prefix`, e.g.
+   * `owner/repo#` for one repository; all keys when `prefix` is absent.
+   */
+  waiting(prefix = ""): number {
+    let n = 0;
+    for (const [key, jobs] of this.byKey) {
+      if (!key.startsWith(prefix)) continue;
+      n += jobs.filter((j) => !j.controller.signal.aborted && !this.running.has(j)).length;
+    }
     return n;
   }
 
