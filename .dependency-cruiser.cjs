@@ -31,14 +31,15 @@ const LAYERS = {
   eval: ["core", "config", "diff", "sandbox", "workspace", "testing", "loop", "environment"],
   compose: [
     "core", "config", "diff", "intake", "llm", "adapters", "sandbox", "workspace", "environment", "testing",
-    "context", "agents", "loop", "report", "jobs",
+    "context", "agents", "loop", "report", "jobs", "mcp",
   ],
   serve: ["core", "config", "llm", "agents"],
   // The Agent Client Protocol adapter (an editor drives runs over stdio); the CLI hands it the engine.
   acp: ["core", "config", "diff", "intake"],
   // MCP both ways: Tanuki's use-cases as an MCP server (the CLI hands it the work) and a client of MCP servers
   // implementing core's ExternalTools port; HTTP through serve's listener and auth.
-  mcp: ["core", "config", "intake", "loop", "serve"],
+  // Repository-declared servers run in the job's sandbox (the Sandbox port) and are reached over the egress policy.
+  mcp: ["core", "config", "intake", "loop", "serve", "sandbox", "environment"],
   doctor: ["core", "config", "llm", "adapters", "sandbox"],
   app: ["core", "config", "intake", "github", "jobs", "report", "compose"],
   action: ["core", "config", "intake", "github", "jobs", "report", "compose"],

@@ -13,6 +13,7 @@ import { LlamaCppModel } from "../llm/llama-cpp-model.js";
 import { OpenAICompatibleModel } from "../llm/openai-compatible-model.js";
 import { resolveModel } from "../llm/resolve-model.js";
 import type { LoopDeps } from "../loop/loop-deps.js";
+import { openRepoMcpTools } from "../mcp/repo-mcp.js";
 import { JsonlTraceSink } from "../report/jsonl-trace.js";
 import { DockerSandboxProvider } from "../sandbox/docker-sandbox.js";
 import { GitWorkspaceProvider } from "../workspace/git-workspace.js";
@@ -167,6 +168,8 @@ export function assembleEngine(model: ChatModel, options: { workRoot?: string; t
           trace,
           onEvent: job.onEvent,
           workRoot,
+          // Used only when the run configuration lists repository MCP servers (the operator's switch is on).
+          openRepoTools: openRepoMcpTools,
         },
         closeTrace: () => trace.close(),
       };

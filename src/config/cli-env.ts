@@ -12,6 +12,8 @@ import { ConfigError } from "../core/errors.js";
  * - `TANUKI_THREADS`: generation threads; default chosen from the CPUs the process may use.
  * - `TANUKI_WORK_DIR`: where work copies are created. Default the OS temp folder.
  * - `TANUKI_TRACE_MAX_BYTES`: cap of one run's trace file, bytes (at least 65536). Default 64 MiB.
+ * - `TANUKI_ALLOW_REPO_MCP`: `1`/`true` lets `tanuki app` start the MCP servers a repository declares in
+ *   `.github/tanuki.yml` (in the job's sandbox; see docs/ide.md). Default off.
  */
 /** A generation thread count, as a flag or variable gives it (a whole number, 1..512). */
 export const ThreadCount = z.coerce.number().int().min(1).max(512);
@@ -26,6 +28,10 @@ export const CliEnv = z.object({
     .number()
     .int()
     .min(64 * 1024)
+    .optional(),
+  TANUKI_ALLOW_REPO_MCP: z
+    .enum(["0", "1", "true", "false"])
+    .transform((value) => value === "1" || value === "true")
     .optional(),
 });
 export type CliEnv = z.infer<typeof CliEnv>;

@@ -9,6 +9,12 @@ const Name = z
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '-' and '.' only");
 
+/** Refinement shared by both server lists: each needs exactly one transport, names are unique. */
+const oneTransport = (server: { command?: string; url?: string }) =>
+  (server.command === undefined) !== (server.url === undefined);
+const uniqueNames = (config: { servers: { name: string }[] }) =>
+  new Set(config.servers.map((server) => server.name)).size === config.servers.length;
+
 /**
  * One MCP server whose tools the agents may call. Exactly one of `command` (a process Tanuki starts and speaks to
  * over stdio) or `url` (a Streamable HTTP endpoint).
@@ -35,18 +41,48 @@ export const McpServerConfig = z
     timeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
   })
   .strict()
-  .refine((server) => (server.command === undefined) !== (server.url === undefined), {
+  .refine(oneTransport, {
     message: "give exactly one of command (stdio) or url (Streamable HTTP)",
   });
 export type McpServerConfig = z.infer<typeof McpServerConfig>;
+
+/**
+ * One MCP server a repository declares in `.github/tanuki.yml` (`mcp.servers`). Narrower than an operator's
+ * {@link McpServerConfig}: a `command` is started INSIDE the job's sandbox (its image, limits, no network, no
+ * Tanuki secrets, the sandbox user), never on the host; a `url` must be https and its host allowed by the job's
+ * egress allowlist; and only tools the server declares read-only are ever listed (there is no `allowWrite`).
+ */
+export const RepoMcpServerConfig = z
+  .object({
+    name: Name,
+    /** Shell command started in the sandbox (in the work tree), speaking MCP over stdio, e.g. `node tools/mcp.js`. */
+    command: z.string().min(1).max(4_000).optional(),
+    /** Environment of the started server, added to the sandbox's own. Values are literal. */
+    env: z.record(Name, z.string().max(4_000)).default({}),
+    /** Streamable HTTP endpoint (https only); its host must be on the job's egress allowlist. */
+    url: z.url({ protocol: /^https$/ }).optional(),
+    tools: z.array(Name).min(1).max(20),
+    /** Time limit of one call, ms. Default 30 s, at most 2 minutes. */
+    timeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
+  })
+  .strict()
+  .refine(oneTransport, {
+    message: "give exactly one of command (stdio, started in the sandbox) or url (Streamable HTTP)",
+  });
+export type RepoMcpServerConfig = z.infer<typeof RepoMcpServerConfig>;
+
+/** `mcp:` of `.github/tanuki.yml`: at most 5 servers, names unique. */
+export const RepoMcpConfig = z
+  .object({ servers: z.array(RepoMcpServerConfig).max(5).default([]) })
+  .strict()
+  .refine(uniqueNames, { message: "server names must be unique" });
+export type RepoMcpConfig = z.infer<typeof RepoMcpConfig>;
 
 /** The MCP servers the agents may use: `{ servers: [...] }`, names unique. */
 export const McpClientConfig = z
   .object({ servers: z.array(McpServerConfig).max(10) })
   .strict()
-  .refine((config) => new Set(config.servers.map((s) => s.name)).size === config.servers.length, {
-    message: "server names must be unique",
-  });
+  .refine(uniqueNames, { message: "server names must be unique" });
 export type McpClientConfig = z.infer<typeof McpClientConfig>;
 
 /**

@@ -1,6 +1,7 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { AllowedHost, type EnvironmentConfig } from "./environment-config.js";
+import { RepoMcpConfig } from "./mcp-config.js";
 import { Budgets, PathPolicyConfig, RunConfig, SandboxLimitsConfig } from "./run-config.js";
 
 /** Repository permission levels, lowest first (GitHub's collaborator roles). */
@@ -27,6 +28,7 @@ function withoutDefaults<T extends Record<string, z.ZodDefault<z.ZodType>>>(shap
  *
  * Budgets and sandbox limits are capped by the operator's run configuration (see {@link toRunConfig}): a
  * repository can tighten them, never widen them. The sandbox image is the operator's choice, not the repository's.
+ * Its MCP servers reach the run only when the operator allows repository MCP servers.
  */
 export const RepoConfig = z
   .object({
@@ -124,6 +126,12 @@ export const RepoConfig = z
         z.string().min(1).max(MAX_MODEL_NAME_CHARS).regex(/^\S*$/, "a model name has no whitespace"),
       )
       .default({}),
+    /**
+     * MCP servers whose read-only, allowlisted tools the planner may call: stdio servers started inside the job's
+     * sandbox, or https endpoints on the egress allowlist (see `RepoMcpServerConfig`). Used only when the operator
+     * allows repository MCP servers (`TANUKI_ALLOW_REPO_MCP`); ignored otherwise.
+     */
+    mcp: RepoMcpConfig.prefault({}),
   })
   .strict();
 export type RepoConfig = z.infer<typeof RepoConfig>;
@@ -205,6 +213,10 @@ export function toRunConfig(repo: RepoConfig, operator: RunConfig): RunConfig {
     testCommand: repo.testCommand ?? operator.testCommand,
     setupCommand: repo.setup ?? repo.setupCommand ?? operator.setupCommand,
     environment: environmentFor(repo.environment, operator.environment),
+    mcp: {
+      allowRepoServers: operator.mcp.allowRepoServers,
+      servers: operator.mcp.allowRepoServers ? repo.mcp.servers : [],
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EnvironmentConfig } from "./environment-config.js";
+import { RepoMcpServerConfig } from "./mcp-config.js";
 
 /** Budgets that bound one run. The loop stops at whichever is reached first. */
 export const Budgets = z
@@ -101,6 +102,16 @@ export const RunConfig = z
       .min(1024)
       .max(64 * 1024 * 1024)
       .default(DEFAULT_PROMPT_FILE_BYTES),
+    /** MCP servers a repository declared (`.github/tanuki.yml`), and whether the operator allows them at all. */
+    mcp: z
+      .object({
+        /** The operator's switch (`TANUKI_ALLOW_REPO_MCP`): off by default, and then `servers` stays empty. */
+        allowRepoServers: z.boolean().default(false),
+        /** The repository's servers, started in the job's sandbox or reached over its egress allowlist. */
+        servers: z.array(RepoMcpServerConfig).max(5).default([]),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 export type RunConfig = z.infer<typeof RunConfig>;

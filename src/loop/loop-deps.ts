@@ -1,12 +1,26 @@
 import type { RosterEntry } from "../agents/roster.js";
+import type { EnvironmentConfig } from "../config/environment-config.js";
+import type { RepoMcpServerConfig } from "../config/mcp-config.js";
 import type { Explorer } from "../context/repo-facts.js";
 import type { RunEventListener } from "../core/events.js";
 import type { ExternalTools } from "../core/external-tools.js";
 import type { TraceSink } from "../core/trace.js";
 import type { EnvironmentProvider } from "../environment/environment.js";
 import type { ChatModel } from "../llm/chat-model.js";
-import type { SandboxProvider } from "../sandbox/sandbox.js";
+import type { Sandbox, SandboxProvider } from "../sandbox/sandbox.js";
 import type { WorkspaceProvider } from "../workspace/workspace.js";
+
+/**
+ * Starts the MCP servers a repository declared (`RunConfig.mcp.servers`): stdio ones inside `sandbox`, https ones
+ * only on the egress allowlist of `environment`; lists their allowlisted read-only tools. Implemented in `src/mcp`
+ * (`openRepoMcpTools`), wired by `compose/`.
+ *
+ * @throws Error when a server cannot be started or reached (the others are stopped)
+ */
+export type RepoToolsOpener = (
+  servers: readonly RepoMcpServerConfig[],
+  context: { sandbox: Sandbox; environment: EnvironmentConfig; log?: (line: string) => void; signal?: AbortSignal },
+) => Promise<ExternalTools>;
 
 /**
  * Everything the loop needs from the outside world, as ports. The composition root (`compose/`) builds the real
@@ -26,6 +40,11 @@ export interface LoopDeps {
    * before planning, their answers fenced as untrusted data. Absent: no external tools.
    */
   externalTools?: ExternalTools;
+  /**
+   * Starts the repository's MCP servers for the planner's consultation (only when the run configuration lists any,
+   * which it does only when the operator allows them). Absent: repository servers are never started.
+   */
+  openRepoTools?: RepoToolsOpener;
   explorer: Explorer;
   trace: TraceSink;
   /** Progress listener (CLI progress line, status comment). */

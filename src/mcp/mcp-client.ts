@@ -1,6 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { McpClientConfig, McpServerConfig } from "../config/mcp-config.js";
 import { CancelledError } from "../core/errors.js";
 import type { ExternalTool, ExternalToolResult, ExternalTools } from "../core/external-tools.js";
@@ -19,8 +20,24 @@ export interface ConnectMcpOptions {
   version?: string;
 }
 
+/**
+ * One server to connect to, whatever its transport: its allowlist and limits, and how to reach it. Operator servers
+ * ({@link connectMcpTools}) and repository servers (`openRepoMcpTools`) both become endpoints.
+ */
+export interface McpEndpoint {
+  name: string;
+  /** Tools the agents may call, by exact name. */
+  tools: readonly string[];
+  /** Also list tools not declared read-only. */
+  allowWrite: boolean;
+  /** Time limit of one call, ms. */
+  timeoutMs: number;
+  /** Makes the (not yet started) transport; `connect` starts it. */
+  transport: () => Transport;
+}
+
 interface Connected {
-  config: McpServerConfig;
+  config: McpEndpoint;
   client: Client;
 }
 
@@ -41,24 +58,20 @@ function resultText(result: Record<string, unknown>): string {
     : `${text.slice(0, MAX_RESULT_CHARS)}\n[… ${text.length - MAX_RESULT_CHARS} more characters cut]`;
 }
 
-async function connectOne(config: McpServerConfig, options: ConnectMcpOptions): Promise<Connected> {
-  const client = new Client({ name: "tanuki", version: options.version ?? "0.1.0" });
-  if (config.command !== undefined) {
-    // The SDK adds only HOME, LOGNAME, PATH, SHELL, TERM and USER of this process to `env`; none is a secret.
-    const transport = new StdioClientTransport({
-      command: config.command,
-      args: config.args,
-      env: { ...(options.path ? { PATH: options.path } : {}), ...config.env },
-      stderr: "pipe",
-    });
-    transport.stderr?.on("data", (chunk: Buffer) =>
-      options.log?.(`mcp ${config.name}: ${String(chunk).trimEnd().slice(0, 500)}`),
-    );
-    await client.connect(transport);
-  } else {
-    await client.connect(new StreamableHTTPClientTransport(new URL(config.url as string)));
-  }
-  return { config, client };
+/** The transport of one operator server: a host process (scrubbed environment) or a Streamable HTTP endpoint. */
+function hostTransport(config: McpServerConfig, options: ConnectMcpOptions): Transport {
+  if (config.command === undefined) return new StreamableHTTPClientTransport(new URL(config.url as string));
+  // The SDK adds only HOME, LOGNAME, PATH, SHELL, TERM and USER of this process to `env`; none is a secret.
+  const transport = new StdioClientTransport({
+    command: config.command,
+    args: config.args,
+    env: { ...(options.path ? { PATH: options.path } : {}), ...config.env },
+    stderr: "pipe",
+  });
+  transport.stderr?.on("data", (chunk: Buffer) =>
+    options.log?.(`mcp ${config.name}: ${String(chunk).trimEnd().slice(0, 500)}`),
+  );
+  return transport;
 }
 
 /**
@@ -72,9 +85,22 @@ async function connectOne(config: McpServerConfig, options: ConnectMcpOptions): 
  *
  * @throws Error when a server cannot be started or does not answer the handshake (the others are closed first)
  */
-export async function connectMcpTools(
-  config: McpClientConfig,
-  options: ConnectMcpOptions = {},
+export function connectMcpTools(config: McpClientConfig, options: ConnectMcpOptions = {}): Promise<ExternalTools> {
+  return connectMcpEndpoints(
+    config.servers.map((server) => ({ ...server, transport: () => hostTransport(server, options) })),
+    options,
+  );
+}
+
+/**
+ * Connects to each endpoint in turn and lists its allowlisted tools (read-only ones unless `allowWrite`), as
+ * {@link connectMcpTools} describes; the returned port calls them with each endpoint's time limit and caps answers.
+ *
+ * @throws Error when an endpoint cannot be reached or fails the handshake (the ones already connected are closed)
+ */
+export async function connectMcpEndpoints(
+  endpoints: readonly McpEndpoint[],
+  options: Pick<ConnectMcpOptions, "log" | "version"> = {},
 ): Promise<ExternalTools> {
   const connected: Connected[] = [];
   const tools: ExternalTool[] = [];
@@ -82,12 +108,15 @@ export async function connectMcpTools(
     await Promise.all(connected.map(({ client }) => client.close().catch(() => undefined)));
   };
   try {
-    for (const server of config.servers) {
-      const one = await connectOne(server, options).catch((error: unknown) => {
+    for (const server of endpoints) {
+      const client = new Client({ name: "tanuki", version: options.version ?? "0.1.0" });
+      const one = { config: server, client };
+      await client.connect(server.transport(), { timeout: server.timeoutMs }).catch(async (error: unknown) => {
+        await client.close().catch(() => undefined);
         throw new Error(`MCP server ${server.name}: ${(error as Error).message}`, { cause: error });
       });
       connected.push(one);
-      const { tools: offered } = await one.client.listTools();
+      const { tools: offered } = await client.listTools(undefined, { timeout: server.timeoutMs });
       for (const name of server.tools) {
         const tool = offered.find((candidate) => candidate.name === name);
         if (!tool) {

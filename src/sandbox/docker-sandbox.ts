@@ -5,8 +5,17 @@ import { CancelledError, SandboxError } from "../core/errors.js";
 import { buildContainerSpec } from "./container-spec.js";
 import { dockerStatusCode, toSandboxError } from "./docker-errors.js";
 import { removeContainer, runContainer, type StopReason } from "./docker-run.js";
+import { spawnContainer } from "./docker-spawn.js";
 import { buildExecArgv, resolveSandboxCwd, toExecEnv } from "./exec-command.js";
-import type { ExecRequest, ExecResult, Sandbox, SandboxOptions, SandboxProvider } from "./sandbox.js";
+import type {
+  ExecRequest,
+  ExecResult,
+  Sandbox,
+  SandboxOptions,
+  SandboxProcess,
+  SandboxProvider,
+  SpawnRequest,
+} from "./sandbox.js";
 import {
   handOverTree,
   quotaEnforcedByVolume,
@@ -195,6 +204,71 @@ export class DockerSandbox implements Sandbox {
     const diskBytes = limits.diskBytes;
     const overQuota = outcome.stopped === "disk-quota" || (diskBytes !== undefined && sweep.bytes > diskBytes);
     return toExecResult(outcome.exitCode, outcome, durationMs, overQuota ? diskBytes : undefined);
+  }
+
+  /**
+   * Starts `request.command` in a fresh container like `exec` (same spec, user, network, environment rules) with
+   * stdin open (see `spawnContainer`). It takes the sandbox's turn: later `exec` calls wait until the process is
+   * gone, and the work tree is swept after it as after a command. Capped at min(request.timeoutMs,
+   * limits.commandTimeoutMs).
+   *
+   * @throws SandboxError when the engine fails, on an invalid env, or after dispose; CancelledError when cancelled
+   */
+  spawn(request: SpawnRequest): Promise<SandboxProcess> {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started = this.#queue.then(
+      () => this.#spawn(request, release),
+      () => this.#spawn(request, release),
+    );
+    this.#queue = started.then(
+      () => held,
+      () => undefined,
+    );
+    return started;
+  }
+
+  async #spawn(request: SpawnRequest, release: () => void): Promise<SandboxProcess> {
+    if (this.#disposed.signal.aborted) throw new SandboxError(`sandbox ${this.id} is disposed`);
+    if (request.signal?.aborted) throw new CancelledError("command cancelled");
+    const cwd = resolveSandboxCwd(undefined, this.#options.mountPath);
+    const env = toExecEnv(request.env);
+    const limits = this.#options.limits;
+    const timeoutMs = Math.max(1, Math.min(request.timeoutMs ?? limits.commandTimeoutMs, limits.commandTimeoutMs));
+    await handOverTree(this.#options.workspaceDir, this.#owner);
+    const spec = buildContainerSpec(
+      { ...this.#options, labels: { ...this.#options.labels, [SANDBOX_ID_LABEL]: this.id } },
+      { argv: buildExecArgv({ command: request.command, cwd }), env, user: `${this.#owner.uid}:${this.#owner.gid}` },
+    );
+    let container: Dockerode.Container | undefined;
+    const onCancel = () => void spawned?.close();
+    const gone = () => {
+      if (container) this.#running.delete(container);
+      request.signal?.removeEventListener("abort", onCancel);
+      this.#disposed.signal.removeEventListener("abort", onCancel);
+      void sweepTree(this.#options.workspaceDir)
+        .catch(() => undefined)
+        .then(release);
+    };
+    let spawned: SandboxProcess | undefined;
+    try {
+      spawned = await spawnContainer(this.#docker, spec, {
+        timeoutMs,
+        onCreated: (created) => {
+          container = created;
+          this.#running.add(created);
+        },
+        onGone: gone,
+      });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    request.signal?.addEventListener("abort", onCancel, { once: true });
+    this.#disposed.signal.addEventListener("abort", onCancel, { once: true });
+    return spawned;
   }
 
   async #overQuota(): Promise<StopReason | undefined> {

@@ -94,6 +94,29 @@ export interface ExecResult {
   diskQuotaExceeded?: boolean;
 }
 
+/** A long-running command to start in the sandbox, spoken to over its stdin and stdout (e.g. an MCP server). */
+export interface SpawnRequest {
+  /** Shell command, run with `sh -c` in the workspace root. */
+  command: string;
+  /** Extra environment (after the sandbox's own). The host environment is never passed through. */
+  env?: Record<string, string>;
+  /** Wall-clock cap of the whole process, ms; never more than the sandbox's `commandTimeoutMs`. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A process started by {@link Sandbox.spawn}; while it lives, the sandbox's `exec` calls wait. */
+export interface SandboxProcess {
+  /** Writes bytes to its stdin. Must not be called after `close`. */
+  write(data: string | Uint8Array): void;
+  /** Listeners: stdout pieces (raw bytes), stderr pieces, and its end (exit code; 137 when killed). */
+  onStdout(listener: (chunk: Uint8Array) => void): void;
+  onStderr(listener: (chunk: Uint8Array) => void): void;
+  onExit(listener: (exitCode: number) => void): void;
+  /** Kills it and removes everything it started; resolves once nothing of it is alive. Idempotent. */
+  close(): Promise<void>;
+}
+
 /**
  * The Sandbox port: the hardened place where one job runs the repository's commands. Every command runs on its
  * own (the Docker implementation: a fresh container per command), and when `exec` resolves nothing the command
@@ -104,6 +127,13 @@ export interface ExecResult {
 export interface Sandbox {
   readonly id: string;
   exec(request: ExecRequest): Promise<ExecResult>;
+  /**
+   * Starts a long-running command with the same isolation as `exec` (image, limits, network, user, environment)
+   * and its stdin open. Optional: a backend without it cannot host repository MCP servers.
+   *
+   * @throws SandboxError when the engine fails or the sandbox is disposed; CancelledError when `signal` aborts
+   */
+  spawn?(request: SpawnRequest): Promise<SandboxProcess>;
   /** Stop a running command and refuse new ones. Idempotent; safe after a failure. */
   dispose(): Promise<void>;
 }

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { AGENT_IDS } from "../../agents/roster.js";
 import { isTanukiError } from "../../core/errors.js";
-import type { ExternalTool } from "../../core/external-tools.js";
+import type { ExternalTool, ExternalTools } from "../../core/external-tools.js";
 import { delimitUntrusted } from "../../intake/delimit.js";
 import { BudgetExhaustedSignal } from "../budgets.js";
 import type { RunContext } from "../run-context.js";
 import type { RunState } from "../run-state.js";
+import { combineTools, openRepositoryTools } from "./repo-tools.js";
 
 /** Most tool calls the planner may ask for in one run. */
 export const MAX_TOOL_CALLS = 3;
@@ -49,8 +50,9 @@ const stopsRun = (error: unknown) => error instanceof BudgetExhaustedSignal || i
 const consulted = new WeakMap<RunState, Promise<string>>();
 
 /**
- * Lets the planner call the operator's allowlisted external tools (MCP servers, through the `ExternalTools` port)
- * before planning: one structured call chooses up to {@link MAX_TOOL_CALLS} calls, Tanuki makes them, and each
+ * Lets the planner call allowlisted external tools (MCP servers, through the `ExternalTools` port: the operator's,
+ * and the repository's read-only ones when the operator allows them, started in the job's sandbox for this
+ * consultation only and stopped after it) before planning: one structured call chooses up to {@link MAX_TOOL_CALLS} calls, Tanuki makes them, and each
  * answer is traced (`tool-call`, tool `mcp`, with the fenced text) and returned fenced as untrusted data, for the
  * planner's briefing. A failing choice or call is logged and skipped (the run goes on without it); a cancel or a
  * spent budget stops the run.
@@ -60,16 +62,24 @@ const consulted = new WeakMap<RunState, Promise<string>>();
 export function consultExternalTools(ctx: RunContext, state: RunState): Promise<string> {
   let answers = consulted.get(state);
   if (!answers) {
-    answers = consultOnce(ctx);
+    answers = consultOnce(ctx, state);
     consulted.set(state, answers);
   }
   return answers;
 }
 
-async function consultOnce(ctx: RunContext): Promise<string> {
-  const port = ctx.deps.externalTools;
-  const tools = port?.list() ?? [];
-  if (!port || tools.length === 0) return "";
+async function consultOnce(ctx: RunContext, state: RunState): Promise<string> {
+  const repository = await openRepositoryTools(ctx, state);
+  try {
+    return await consultWith(ctx, combineTools(ctx.deps.externalTools, repository));
+  } finally {
+    await repository?.close().catch(() => undefined);
+  }
+}
+
+async function consultWith(ctx: RunContext, port: ExternalTools): Promise<string> {
+  const tools = port.list();
+  if (tools.length === 0) return "";
   let calls: z.infer<typeof ToolCallsOutput>["calls"];
   try {
     const issue = delimitUntrusted("issue", `${ctx.task.issue.title}\n\n${ctx.task.issue.body}`);
