@@ -1,38 +1,23 @@
 import { basename } from "node:path";
-import {
-  type ChatHistoryItem,
-  type ChatModelFunctions,
-  type ChatWrapper,
-  getLlama,
-  type Llama,
-  LlamaChat,
-  type LlamaContext,
-  type LlamaContextSequence,
-  type LlamaGrammar,
-  LlamaLogLevel,
-  type LlamaModel,
-  resolveChatWrapper,
-} from "node-llama-cpp";
+import type { ChatWrapper, Llama, LlamaContext, LlamaContextSequence, LlamaModel } from "node-llama-cpp";
 import { CancelledError, ModelError } from "../core/errors.js";
-import { AdapterContexts, type AgentAdapter, type ContextLease } from "./adapter-contexts.js";
-import { answerByteCap, MAX_ANSWER_BYTES_PER_TOKEN, utf8Head } from "./answer-cap.js";
+import type { AdapterContexts, AgentAdapter, ContextLease } from "./adapter-contexts.js";
+import { MAX_ANSWER_BYTES_PER_TOKEN } from "./answer-cap.js";
 import { toChatHistory } from "./chat-history.js";
 import type { ChatModel, StructuredAnswer, StructuredCall } from "./chat-model.js";
-import { ContextOverflowError } from "./context-overflow-error.js";
-import { forcingFunctionCall, toArgumentsText, toChatModelFunctions, toolCallEvents } from "./function-calling.js";
+import { cutOffAnswerError } from "./cut-off-answer.js";
+import { messageOf } from "./error-message.js";
 import { GrammarCache } from "./grammar-cache.js";
-import { createLlamaContextFactory, defaultMemoryBudget } from "./llama-context-factory.js";
+import { type ChatRunHost, DEFAULT_MAX_TOKENS, runChat } from "./llama-chat-run.js";
 import type { LlamaCppModelOptions, TextGenerationRequest, TextGenerationResult } from "./llama-cpp-options.js";
 import { LlamaEmbedder } from "./llama-embedder.js";
-import { toLogLevel } from "./llama-log-level.js";
-import { runTextCompletion, type TextCompletionRequest } from "./llama-text-completion.js";
-import { assertLoraFitsBase, readBaseModelIdentity } from "./lora-check.js";
+import { loadLlama } from "./llama-load.js";
+import { completionPromptTokens, runTextCompletion, type TextCompletionRequest } from "./llama-text-completion.js";
+import { textRunOptions, toTextGenerationResult } from "./llama-text-generation.js";
 import { parseStructured } from "./parse-structured.js";
-import { assertGgufFile } from "./resolve-model.js";
-import { StructuredOutputError } from "./structured-output-error.js";
-import { availableCpuCount, chooseThreads } from "./threads.js";
 
 export type { AgentAdapter } from "./adapter-contexts.js";
+export { DEFAULT_MAX_TOKENS } from "./llama-chat-run.js";
 export type {
   GeneratedToolCall,
   GenerationMessage,
@@ -43,44 +28,6 @@ export type {
   TextGenerationResult,
 } from "./llama-cpp-options.js";
 export type { TextCompletionRequest } from "./llama-text-completion.js";
-
-/** Default `maxTokens` of a structured call, tokens. */
-export const DEFAULT_MAX_TOKENS = 1024;
-const DEFAULT_CONTEXT_CAP = 8192;
-
-interface RunOptions {
-  label: string;
-  grammar?: LlamaGrammar;
-  maxTokens: number;
-  temperature: number;
-  topP?: number;
-  seed?: number;
-  stop?: string[];
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-  onTextChunk?: (text: string) => void;
-  signal?: AbortSignal;
-  functions?: ChatModelFunctions;
-  /** The answer must start with a call of one of `functions`. */
-  forceFunctionCall?: boolean;
-  maxParallelFunctionCalls?: number;
-  onFunctionCallParamsChunk?: (chunk: {
-    callIndex: number;
-    functionName: string;
-    paramsChunk: string;
-    done: boolean;
-  }) => void;
-}
-
-interface RunResult {
-  text: string;
-  /** node-llama-cpp's stop reason, or `byteCap` when the text passed {@link answerByteCap} and was cut there. */
-  stopReason: string;
-  functionCalls: { name: string; params: unknown }[];
-  promptTokens: number;
-  completionTokens: number;
-  meta: Record<string, unknown>;
-}
 
 /**
  * `ChatModel` over node-llama-cpp: one loaded model, one context per LoRA adapter set (agents without an adapter
@@ -101,6 +48,8 @@ export class LlamaCppModel implements ChatModel {
   /** See {@link LlamaCppModelOptions.answerBytesPerToken}. */
   private readonly answerBytesPerToken: number;
   private readonly grammars: GrammarCache;
+  /** What generations see of this model (see {@link runChat}). */
+  private readonly host: ChatRunHost;
   private disposal: Promise<void> | undefined;
   private embedder: LlamaEmbedder | undefined;
 
@@ -118,6 +67,7 @@ export class LlamaCppModel implements ChatModel {
     this.contextSize = options.contextSize;
     this.sequences = options.sequences;
     this.grammars = new GrammarCache(llama);
+    this.host = this.chatRunHost();
   }
 
   /** Token count of `text` with the model's own tokenizer (special tokens not parsed). */
@@ -155,49 +105,14 @@ export class LlamaCppModel implements ChatModel {
    * @throws ModelError when the file is not a GGUF model, no llama.cpp binary works, or loading fails
    */
   static async load(options: LlamaCppModelOptions): Promise<LlamaCppModel> {
-    await assertGgufFile(options.modelPath);
-    const adapters = options.adapters ?? {};
-    if (Object.keys(adapters).length > 0) {
-      const base = await readBaseModelIdentity(options.modelPath);
-      for (const [agent, adapter] of Object.entries(adapters)) await assertLoraFitsBase(adapter.filePath, base, agent);
-    }
-    const sequences = Math.max(1, Math.floor(options.sequences ?? 1));
-    const logger = options.logger;
-    let llama: Llama | undefined;
-    try {
-      llama = await getLlama({
-        gpu: options.gpu ?? "auto",
-        build: "never",
-        skipDownload: true,
-        progressLogs: false,
-        logLevel: logger ? LlamaLogLevel.warn : LlamaLogLevel.disabled,
-        logger: logger ? (level, message) => logger(toLogLevel(level), message.trim()) : undefined,
-      });
-      const model = await llama.loadModel({
-        modelPath: options.modelPath,
-        onLoadProgress: options.onProgress ? (loadedFraction) => options.onProgress?.({ loadedFraction }) : undefined,
-      });
-      const threads =
-        options.threads ?? chooseThreads({ availableCpus: availableCpuCount(), modelSizeBytes: model.size });
-      llama.maxThreads = threads;
-      const requested = options.contextSize ?? Math.min(model.trainContextSize, DEFAULT_CONTEXT_CAP);
-      const budget = options.memoryBudget ?? (await defaultMemoryBudget(llama));
-      const factory = createLlamaContextFactory(llama, model, { contextSize: requested, sequences, threads });
-      const contexts = new AdapterContexts<LlamaContextSequence, LlamaContext>(factory, budget);
-      const lease = await contexts.acquire([]);
-      lease.release();
-      const contextSize = contexts.peek([])?.contextSize ?? requested;
-      return new LlamaCppModel(llama, model, contexts, resolveChatWrapper(model), adapters, {
-        name: options.name ?? basename(options.modelPath),
-        threads,
-        contextSize,
-        sequences,
-        answerBytesPerToken: options.answerBytesPerToken,
-      });
-    } catch (error) {
-      await llama?.dispose().catch(() => undefined);
-      throw new ModelError(`Could not load the model ${options.modelPath}: ${messageOf(error)}`, { cause: error });
-    }
+    const loaded = await loadLlama(options);
+    return new LlamaCppModel(loaded.llama, loaded.model, loaded.contexts, loaded.chatWrapper, options.adapters ?? {}, {
+      name: options.name ?? basename(options.modelPath),
+      threads: loaded.threads,
+      contextSize: loaded.contextSize,
+      sequences: loaded.sequences,
+      answerBytesPerToken: options.answerBytesPerToken,
+    });
   }
 
   /**
@@ -220,7 +135,7 @@ export class LlamaCppModel implements ChatModel {
     this.assertCallable(call.signal);
     const maxTokens = call.maxTokens ?? DEFAULT_MAX_TOKENS;
     const { grammar, jsonSchema } = await this.grammars.forZod(call.schema, call.schemaName);
-    const run = await this.run(call.agent, toChatHistory(call.messages), {
+    const run = await runChat(this.host, call.agent, toChatHistory(call.messages), {
       label: call.schemaName,
       grammar,
       maxTokens,
@@ -228,20 +143,11 @@ export class LlamaCppModel implements ChatModel {
       seed: call.seed,
       signal: call.signal,
     });
-    if (run.stopReason === "maxTokens") {
-      throw new StructuredOutputError(
-        `${call.schemaName}: the answer was cut off at maxTokens=${maxTokens} before the JSON was complete; ` +
-          "raise maxTokens or bound the schema's strings and arrays with .max()",
-        { raw: run.text, schemaName: call.schemaName, failure: "max-tokens" },
-      );
-    }
-    if (run.stopReason === "byteCap") {
-      throw new StructuredOutputError(
-        `${call.schemaName}: the answer passed ${answerByteCap(maxTokens, this.answerBytesPerToken)} bytes ` +
-          `(maxTokens=${maxTokens}) and was cut there before the JSON was complete`,
-        { raw: run.text, schemaName: call.schemaName, failure: "max-tokens" },
-      );
-    }
+    const cutOff = cutOffAnswerError(run, call.schemaName, {
+      maxTokens,
+      answerBytesPerToken: this.answerBytesPerToken,
+    });
+    if (cutOff) throw cutOff;
     const value = parseStructured(run.text, call.schema, call.schemaName, jsonSchema);
     return {
       value,
@@ -266,51 +172,12 @@ export class LlamaCppModel implements ChatModel {
   async generateText(request: TextGenerationRequest): Promise<TextGenerationResult> {
     const started = performance.now();
     this.assertCallable(request.signal);
-    const label = request.jsonSchema?.name ?? (request.tools?.length ? "tools" : "text");
     const grammar = request.jsonSchema
       ? (await this.grammars.forJsonSchema(request.jsonSchema.schema, request.jsonSchema.name)).grammar
       : undefined;
-    const tools = request.tools ?? [];
-    const schemas = new Map(tools.map((tool) => [tool.name, tool.parameters]));
-    const onToolCall = request.onToolCall;
-    const run = await this.run(request.agent, toChatHistory(request.messages), {
-      label,
-      grammar,
-      maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
-      temperature: request.temperature ?? 0,
-      topP: request.topP,
-      seed: request.seed,
-      stop: request.stop,
-      frequencyPenalty: request.frequencyPenalty,
-      presencePenalty: request.presencePenalty,
-      onTextChunk: request.onTextChunk,
-      signal: request.signal,
-      ...(tools.length > 0
-        ? {
-            functions: toChatModelFunctions(tools),
-            forceFunctionCall: request.toolMode === "required",
-            maxParallelFunctionCalls: request.maxToolCalls ?? 1,
-            onFunctionCallParamsChunk: onToolCall ? toolCallEvents(schemas, onToolCall) : undefined,
-          }
-        : {}),
-    });
-    const toolCalls = run.functionCalls.map((call) => ({
-      name: call.name,
-      arguments: toArgumentsText(JSON.stringify(call.params ?? {}), schemas.get(call.name)),
-    }));
-    return {
-      text: run.text,
-      finishReason:
-        toolCalls.length > 0
-          ? "tool_calls"
-          : run.stopReason === "maxTokens" || run.stopReason === "byteCap"
-            ? "length"
-            : "stop",
-      ...(toolCalls.length > 0 ? { toolCalls } : {}),
-      usage: { promptTokens: run.promptTokens, completionTokens: run.completionTokens },
-      durationMs: performance.now() - started,
-      meta: run.meta,
-    };
+    const { options, schemas } = textRunOptions(request, grammar);
+    const run = await runChat(this.host, request.agent, toChatHistory(request.messages), options);
+    return toTextGenerationResult(run, schemas, performance.now() - started);
   }
 
   /** True when the model has fill-in-the-middle tokens (a `suffix` in {@link completeText}). */
@@ -332,14 +199,7 @@ export class LlamaCppModel implements ChatModel {
     if (request.suffix !== undefined && !this.infillSupported) {
       throw new ModelError(`${this.name} has no fill-in-the-middle tokens, so a suffix cannot be used`);
     }
-    const promptTokens = this.countTokens(request.prompt) + (request.suffix ? this.countTokens(request.suffix) : 0);
-    if (promptTokens + request.maxTokens > this.contextSize) {
-      throw new ContextOverflowError("completion", {
-        promptTokens,
-        maxTokens: request.maxTokens,
-        contextSize: this.contextSize,
-      });
-    }
+    const promptTokens = completionPromptTokens(request, (text) => this.countTokens(text), this.contextSize);
     const lease = await this.lease(request.agent, request.signal);
     let run: Awaited<ReturnType<typeof runTextCompletion>>;
     try {
@@ -394,99 +254,6 @@ export class LlamaCppModel implements ChatModel {
     if (this.disposal !== undefined) throw new ModelError("The model has been disposed");
   }
 
-  /** One generation on a sequence of the agent's adapter context. */
-  private async run(agent: string, history: ChatHistoryItem[], options: RunOptions): Promise<RunResult> {
-    const promptTokens = this.promptTokens(history, options.functions);
-    if (promptTokens + options.maxTokens > this.contextSize) {
-      throw new ContextOverflowError(options.label, {
-        promptTokens,
-        maxTokens: options.maxTokens,
-        contextSize: this.contextSize,
-      });
-    }
-    const adapter = this.adapters[agent];
-    const lease = await this.lease(agent, options.signal);
-    const { sequence, facts } = lease;
-    const before = sequence.tokenMeter.getState();
-    const chatWrapper = options.forceFunctionCall ? forcingFunctionCall(this.chatWrapper) : this.chatWrapper;
-    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
-    let response: Awaited<ReturnType<LlamaChat["generateResponse"]>>;
-    let used: { usedInputTokens: number; usedOutputTokens: number };
-    const { signal } = options;
-    // Text past the byte cap stops generation like an abort, and the answer keeps what came before the cap.
-    const byteCap = answerByteCap(options.maxTokens, this.answerBytesPerToken);
-    const capped = new AbortController();
-    let textBytes = 0;
-    const onTextChunk = (text: string) => {
-      if (capped.signal.aborted) return;
-      textBytes += Buffer.byteLength(text);
-      if (textBytes > byteCap) capped.abort();
-      else options.onTextChunk?.(text);
-    };
-    try {
-      const common = {
-        maxTokens: options.maxTokens,
-        temperature: options.temperature,
-        topP: options.topP,
-        seed: options.seed,
-        repeatPenalty: repeatPenalty(options),
-        customStopTriggers: options.stop,
-        onTextChunk,
-        signal: signal ? AbortSignal.any([signal, capped.signal]) : capped.signal,
-        stopOnAbortSignal: true,
-      };
-      response = options.functions
-        ? await chat.generateResponse(history, {
-            ...common,
-            functions: options.functions,
-            documentFunctionParams: true,
-            maxParallelFunctionCalls: options.maxParallelFunctionCalls,
-            onFunctionCallParamsChunk: options.onFunctionCallParamsChunk,
-          })
-        : await chat.generateResponse(history, { ...common, grammar: options.grammar });
-    } catch (error) {
-      if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: error });
-      if (this.disposal !== undefined) throw new ModelError("The model was disposed during the call", { cause: error });
-      throw new ModelError(`${options.label}: generation failed: ${messageOf(error)}`, { cause: error });
-    } finally {
-      used = sequence.tokenMeter.diff(before);
-      chat.dispose();
-      lease.release();
-    }
-    if (signal?.aborted) throw new CancelledError("model call cancelled", { cause: signal.reason });
-    const stopReason = capped.signal.aborted ? "byteCap" : response.metadata.stopReason;
-    if (stopReason === "abort") throw new CancelledError("model call cancelled", { cause: signal?.reason });
-    return {
-      text: capped.signal.aborted ? utf8Head(response.response, byteCap) : response.response,
-      stopReason,
-      functionCalls: (response.functionCalls ?? []).map((call) => ({ name: call.functionName, params: call.params })),
-      promptTokens,
-      completionTokens: used.usedOutputTokens,
-      meta: {
-        backend: "node-llama-cpp",
-        agent,
-        threads: this.threads,
-        contextSize: this.contextSize,
-        sequences: this.sequences,
-        gpu: this.llama.gpu,
-        chatWrapper: this.chatWrapper.wrapperName,
-        adapter: adapter ? basename(adapter.filePath) : null,
-        adapterScale: adapter?.scale ?? null,
-        adapterLoaded: facts.loaded,
-        switched: facts.switched,
-        switchMs: facts.switchMs,
-        evicted: facts.evicted.length,
-        withinBudget: facts.withinBudget,
-        evaluatedPromptTokens: used.usedInputTokens,
-        reusedPromptTokens: Math.max(0, promptTokens - used.usedInputTokens),
-        stopReason,
-        queued: facts.queued,
-        waitedMs: facts.waitedMs,
-        memory: this.memoryReport(),
-      },
-    };
-  }
-
   /** A sequence of the agent's adapter context. */
   private async lease(agent: string, signal: AbortSignal | undefined): Promise<ContextLease<LlamaContextSequence>> {
     const adapter = this.adapters[agent];
@@ -500,19 +267,30 @@ export class LlamaCppModel implements ChatModel {
     }
   }
 
-  private promptTokens(history: ChatHistoryItem[], functions?: ChatModelFunctions): number {
-    return this.chatWrapper
-      .generateContextState({ chatHistory: history, availableFunctions: functions, documentFunctionParams: true })
-      .contextText.tokenize(this.model.tokenizer).length;
+  /** The model as generations see it: its template, context, byte cap, leases and trace description. */
+  private chatRunHost(): ChatRunHost {
+    return {
+      model: this.model,
+      chatWrapper: this.chatWrapper,
+      contextSize: this.contextSize,
+      answerBytesPerToken: this.answerBytesPerToken,
+      isDisposed: () => this.disposal !== undefined,
+      lease: (agent, signal) => this.lease(agent, signal),
+      describe: (agent) => {
+        const adapter = this.adapters[agent];
+        return {
+          backend: "node-llama-cpp",
+          agent,
+          threads: this.threads,
+          contextSize: this.contextSize,
+          sequences: this.sequences,
+          gpu: this.llama.gpu,
+          chatWrapper: this.chatWrapper.wrapperName,
+          adapter: adapter ? basename(adapter.filePath) : null,
+          adapterScale: adapter?.scale ?? null,
+        };
+      },
+      memoryReport: () => this.memoryReport(),
+    };
   }
-}
-
-/** No repeat penalty unless asked: JSON repeats keys and punctuation by nature. */
-function repeatPenalty(options: Pick<RunOptions, "frequencyPenalty" | "presencePenalty">) {
-  if (!options.frequencyPenalty && !options.presencePenalty) return false as const;
-  return { frequencyPenalty: options.frequencyPenalty, presencePenalty: options.presencePenalty };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

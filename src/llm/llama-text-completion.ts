@@ -1,4 +1,5 @@
 import { LlamaCompletion, type LlamaContextSequence } from "node-llama-cpp";
+import { ContextOverflowError } from "./context-overflow-error.js";
 
 /** A raw text completion (no chat template), as `tanuki serve`'s `/v1/completions` needs it. */
 export interface TextCompletionRequest {
@@ -28,6 +29,23 @@ export interface CompletionRun {
   completionTokens: number;
   /** True when the generation stopped because `signal` aborted. */
   aborted: boolean;
+}
+
+/**
+ * Tokens of a completion's prompt and suffix, counted with `countTokens` (the model's tokenizer).
+ *
+ * @throws ContextOverflowError when they plus `request.maxTokens` do not fit `contextSize`
+ */
+export function completionPromptTokens(
+  request: Pick<TextCompletionRequest, "prompt" | "suffix" | "maxTokens">,
+  countTokens: (text: string) => number,
+  contextSize: number,
+): number {
+  const promptTokens = countTokens(request.prompt) + (request.suffix ? countTokens(request.suffix) : 0);
+  if (promptTokens + request.maxTokens > contextSize) {
+    throw new ContextOverflowError("completion", { promptTokens, maxTokens: request.maxTokens, contextSize });
+  }
+  return promptTokens;
 }
 
 /**

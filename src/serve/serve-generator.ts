@@ -1,5 +1,6 @@
 import type { AgentAdapter } from "../llm/adapter-contexts.js";
-import type { TextCompletionRequest, TextGenerationRequest, TextGenerationResult } from "../llm/llama-cpp-model.js";
+import type { TextGenerationRequest, TextGenerationResult } from "../llm/llama-cpp-options.js";
+import type { TextCompletionRequest } from "../llm/llama-text-completion.js";
 
 /** What `tanuki serve` needs of a model: `LlamaCppModel` in production, a scripted one in tests. */
 export interface ServeGenerator {

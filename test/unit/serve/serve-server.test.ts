@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CancelledError, ConfigError } from "../../../src/core/errors.js";
 import { ContextOverflowError } from "../../../src/llm/context-overflow-error.js";
-import type { TextGenerationRequest, TextGenerationResult } from "../../../src/llm/llama-cpp-model.js";
+import type { TextGenerationRequest, TextGenerationResult } from "../../../src/llm/llama-cpp-options.js";
 import { isAuthorized, isLoopbackHost } from "../../../src/serve/auth.js";
 import { type ServeOptions, type ServeServer, startServeServer } from "../../../src/serve/serve-server.js";
 import { ScriptedGenerator } from "../../helpers/scripted-generator.js";
