@@ -1,4 +1,8 @@
-import type { GeneratedToolCall, TextGenerationRequest, TextGenerationResult } from "../../src/llm/llama-cpp-options.js";
+import type {
+  GeneratedToolCall,
+  TextGenerationRequest,
+  TextGenerationResult,
+} from "../../src/llm/llama-cpp-options.js";
 import type { ServeGenerator } from "../../src/serve/serve-generator.js";
 
 /**
