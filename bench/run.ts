@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark and writes one JSON file per benchmark under bench/results/
  * (plus `all.json`). Speed and memory targets live here, never in timed tests.
  *
- * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, environment, webhooks, text, context, serve, eval). Benchmarks whose
+ * Select with `npm run bench -- loop sandbox` (names: loop, sandbox, model, adapters, environment, webhooks, webhook-body, text, context, serve, eval). Benchmarks whose
  * dependency is missing (no Docker engine, no TANUKI_TEST_MODEL) are recorded as skipped with the reason.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -29,6 +29,7 @@ const benches: Record<string, Bench> = {
   },
   environment: async () => (await import("./environment-bench.js")).benchEnvironment(),
   webhooks: async () => (await import("./webhook-bench.js")).benchWebhooks(),
+  "webhook-body": async () => (await import("./webhook-body-bench.js")).benchWebhookBody(),
   text: async () => (await import("./text-bench.js")).benchText(),
   context: async () => (await import("./context-bench.js")).benchContext(),
   serve: async () => (await import("./serve-bench.js")).benchServe({ modelPath }),

@@ -4,15 +4,17 @@
  * answered by a local HTTP server on 127.0.0.1; git clones come from a local bare repository; the engine is a
  * runner that answers at once (the numbers are the app's own overhead, not the loop's).
  *
- * Two scenarios: N concurrent `/tanuki fix` commands with Octokit's throttling off (the app's overhead), and a few
+ * Three scenarios: N concurrent `/tanuki fix` commands with Octokit's throttling off (the app's overhead), a few
  * commands with Probot's default throttling on (what GitHub's secondary rate limits impose: writes one per second,
- * notification-triggering writes one per three seconds, process-wide).
+ * notification-triggering writes one per three seconds, process-wide), and the ack latency of deliveries while a
+ * job quotes a hostile file (`whileQuoting`, see {@link quotingScenario}).
  *
  * Run alone: `npx tsx bench/webhook-bench.ts [deliveries]`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { delimitUntrusted } from "../src/intake/delimit.js";
 import { createBareRemote } from "../test/helpers/app-git.js";
 import { startAppHarness } from "../test/helpers/app-harness.js";
 import { issueCommentCreated, REPO } from "../test/helpers/app-payloads.js";
@@ -24,6 +26,8 @@ export interface WebhookBenchOptions {
   deliveries?: number;
   /** Concurrent deliveries with Probot's default throttling (each costs ~4 s of write budget). Default 3; 0 skips. */
   throttledDeliveries?: number;
+  /** Deliveries posted one by one while a job quotes a hostile file (and as many before, while it waits). Default 50. */
+  quotingDeliveries?: number;
 }
 
 /** Comment ids are `COMMENT_ID_BASE + issue number`, so a reaction's path tells which delivery it answers. */
@@ -31,7 +35,8 @@ const COMMENT_ID_BASE = 10_000;
 
 /**
  * Run the benchmark.
- * @returns latencies in ms: `ackMs` {p50, p99, max}, `eyesMs` and `firstStatusMs` {p50, p99, max} per scenario
+ * @returns latencies in ms: `ackMs` {p50, p99, max}, `eyesMs` and `firstStatusMs` {p50, p99, max} per scenario;
+ *   `whileQuoting`: `idleAckMs`, `quotingAckMs` and `quoteMs` (one fence of the hostile file) {n, p50, p99, max}
  */
 export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<Record<string, unknown>> {
   const deliveries = options.deliveries ?? 100;
@@ -42,9 +47,11 @@ export async function benchWebhooks(options: WebhookBenchOptions = {}): Promise<
     const unthrottled = await scenario({ remoteUrl: remote.url, sha, deliveries, throttle: false });
     const withThrottling =
       throttled > 0 ? await scenario({ remoteUrl: remote.url, sha, deliveries: throttled, throttle: true }) : undefined;
+    const whileQuoting = await quotingScenario(remote.url, sha, options.quotingDeliveries ?? 50);
     return {
       deliveries,
       unthrottled,
+      whileQuoting,
       ...(withThrottling ? { throttled: { deliveries: throttled, ...withThrottling } } : {}),
     };
   } finally {
@@ -107,6 +114,62 @@ async function scenario(options: ScenarioOptions) {
     firstStatusMs: stats(since(api.statusAt)),
     apiRequests: api.requests(),
   };
+}
+
+/**
+ * Ack latency of other deliveries while a job quotes a hostile file into a prompt: the job's runner (in the App's
+ * process, as the inline runner is) fences `<` and 1 MiB of spaces with the real `delimitUntrusted` again and again,
+ * yielding between quotes as a job does between steps, while `deliveries` signed comments (no command) are posted
+ * one after another. The same deliveries are first posted while the job waits without quoting (`idleAckMs`).
+ */
+async function quotingScenario(remoteUrl: string, sha: string, deliveries: number) {
+  const api = await startFakeGitHub(sha);
+  const hostile = `<${" ".repeat(1 << 20)}`;
+  let mode: "wait" | "quote" | "stop" = "wait";
+  const quoteMs: number[] = [];
+  let jobStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    jobStarted = resolve;
+  });
+  const fix = async ({ task }: { task: { baseSha?: string } }) => {
+    jobStarted();
+    while (mode !== "stop") {
+      if (mode === "quote") {
+        const at = performance.now();
+        delimitUntrusted("file evil.txt", hostile);
+        quoteMs.push(performance.now() - at);
+        await new Promise((resolve) => setImmediate(resolve));
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
+    return runResult({ outcome: "not-fixed", reason: "benchmark runner", baseSha: task.baseSha ?? "" });
+  };
+  const runner = new ScriptedJobRunner({ fix });
+  const h = await startAppHarness({ remoteUrl, baseUrl: api.url, runner, concurrency: 1 });
+  const job = issueCommentCreated({ body: "/tanuki fix", number: 1, commentId: COMMENT_ID_BASE + 1 });
+  if ((await h.deliver("issue_comment", job)).status !== 200) throw new Error("the job's delivery was refused");
+  await started;
+  const acks = async () => {
+    const ms: number[] = [];
+    for (let i = 0; i < deliveries; i += 1) {
+      const issue = 1_000 + i;
+      const comment = issueCommentCreated({ body: "thanks!", number: issue, commentId: COMMENT_ID_BASE + issue });
+      const at = performance.now();
+      const res = await h.deliver("issue_comment", comment);
+      if (res.status !== 200) throw new Error(`delivery answered ${res.status}`);
+      ms.push(performance.now() - at);
+    }
+    return stats(ms);
+  };
+  const idleAckMs = await acks();
+  mode = "quote";
+  const quotingAckMs = await acks();
+  mode = "stop";
+  await h.app.idle();
+  await h.close();
+  await api.close();
+  return { deliveries, hostileChars: hostile.length, idleAckMs, quotingAckMs, quoteMs: stats(quoteMs) };
 }
 
 /** A local stand-in for api.github.com that answers the calls of a fix command and records when they arrive. */
