@@ -9,15 +9,18 @@ import { readModelConfig } from "../config/model-config.js";
 import type { RunConfig } from "../config/run-config.js";
 import { UsageError } from "../core/errors.js";
 import type { RunEventListener } from "../core/events.js";
+import type { ExternalTools } from "../core/external-tools.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { diffCommits } from "../github/git-remote.js";
+import { stripTerminalControls } from "../intake/terminal-text.js";
 import { runFix } from "../loop/run-fix.js";
 import { type ReviewRunResult, runReview } from "../loop/run-review.js";
 import { runOutputPaths, writeRunOutputs } from "../report/run-outputs.js";
 import { gitOutput } from "../workspace/run-git.js";
 import { type FixFlags, runConfigFromFlags } from "./fix-options.js";
 import { addRunBudgetOptions } from "./flag-parsers.js";
+import { openMcpTools } from "./mcp-tools-flag.js";
 
 /** The part of the engine a run needs: per-run dependencies, and release at the end. */
 export type RunEngine = Pick<Engine, "depsFor" | "dispose">;
@@ -141,6 +144,39 @@ export function realEngine(options: {
   };
 }
 
+/**
+ * `build`, plus the tools of `open` (the `--mcp-config` servers) in every run's dependencies: opened once, after the
+ * engine, and closed with it. A failure to open them disposes the engine and fails that build (the next run tries
+ * again, as for the engine).
+ */
+export function withExternalTools(
+  build: () => Promise<RunEngine>,
+  open: () => Promise<ExternalTools | undefined>,
+): () => Promise<RunEngine> {
+  return async () => {
+    const engine = await build();
+    let tools: ExternalTools | undefined;
+    try {
+      tools = await open();
+    } catch (error) {
+      await engine.dispose();
+      throw error;
+    }
+    if (!tools) return engine;
+    const externalTools = tools;
+    return {
+      depsFor: (job) => {
+        const built = engine.depsFor(job);
+        return { ...built, deps: { ...built.deps, externalTools } };
+      },
+      dispose: async () => {
+        await externalTools.close();
+        await engine.dispose();
+      },
+    };
+  };
+}
+
 /** What a long-lived command (`tanuki acp`, `tanuki mcp`) needs from its process: injected so tests can run it. */
 export interface ServerCommandContext {
   cwd: string;
@@ -161,6 +197,8 @@ export interface ServerCommandContext {
 /**
  * The run configuration (from the run flags `tanuki fix` also takes, and the environment) and the shared
  * {@link LocalRuns} of a long-lived command; reports go under `flags.runsDir`, else `<repository>/.tanuki/runs`.
+ * With `flags.mcpConfig`, the listed MCP servers are started with the engine, at the first run, and their
+ * allowlisted tools offered to every run's planner (see `openMcpTools`).
  *
  * @throws ConfigError for invalid flags or environment
  */
@@ -173,17 +211,21 @@ export function localRunsFor(
     { ...flags, issue: "" },
     { sandboxImage: env.TANUKI_SANDBOX_IMAGE, environment: environmentFromProcessEnv(context.env) },
   );
+  const log = (line: string) => context.stderr.write(`${stripTerminalControls(line)}\n`);
+  const build =
+    context.createEngine ??
+    realEngine({
+      config,
+      model: flags.model,
+      threads: flags.threads,
+      cwd: context.cwd,
+      env: context.env,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
   const runs = createLocalRuns({
-    buildEngine:
-      context.createEngine ??
-      realEngine({
-        config,
-        model: flags.model,
-        threads: flags.threads,
-        cwd: context.cwd,
-        env: context.env,
-        ...(context.signal ? { signal: context.signal } : {}),
-      }),
+    buildEngine: withExternalTools(build, () =>
+      openMcpTools(flags.mcpConfig, { cwd: context.cwd, env: context.env, log, version: context.version }),
+    ),
     runsDir: (repoPath) => (flags.runsDir ? resolve(context.cwd, flags.runsDir) : join(repoPath, ".tanuki", "runs")),
     log: (line) => context.stderr.write(`${line}\n`),
   });
@@ -192,8 +234,8 @@ export function localRunsFor(
 
 /**
  * Adds the run options a long-lived command shares (`--model`, `--setup-command`, `--image`, `--runs-dir`,
- * `--allow-workflows` and the budgets of {@link addRunBudgetOptions}) and an action that runs `run` with the
- * process's streams and sets the exit code.
+ * `--allow-workflows`, `--mcp-config` and the budgets of {@link addRunBudgetOptions}) and an action that runs
+ * `run` with the process's streams and sets the exit code.
  */
 export function withServerRunOptions<F>(
   command: Command,
@@ -209,7 +251,8 @@ export function withServerRunOptions<F>(
       "--runs-dir <dir>",
       `folder of each ${per.replace(/^per /, "")}'s report (default: <repository>/.tanuki/runs)`,
     )
-    .option("--allow-workflows", "allow edits under .github/workflows/");
+    .option("--allow-workflows", "allow edits under .github/workflows/")
+    .option("--mcp-config <file>", "MCP servers (YAML/JSON) whose allowlisted tools the planner may call");
   return addRunBudgetOptions(command, per).action(async (flags: F) => {
     context.setExitCode(
       await run(flags, {
