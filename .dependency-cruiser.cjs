@@ -105,7 +105,7 @@ module.exports = {
       from: { path: "^src/(agents|loop)/" },
       to: {
         path: "^src/(llm|sandbox|workspace|environment)/",
-        pathNot: "^src/(llm/chat-model|llm/structured-output-error|sandbox/sandbox|workspace/workspace|environment/environment)\\.ts$",
+        pathNot: "^src/(llm/chat-model|llm/structured-output-error|llm/context-overflow-error|sandbox/sandbox|workspace/workspace|environment/environment)\\.ts$",
       },
     },
     {

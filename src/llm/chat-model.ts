@@ -44,7 +44,9 @@ export interface StructuredAnswer<T> {
  * The ChatModel port. `agents/` and `loop/` use only this; implementations live beside it
  * (`LlamaCppModel`, `OpenAICompatibleModel`) and tests use a scripted one.
  *
- * @throws ModelError when the backend fails or the answer does not parse (the error keeps the raw text).
+ * @throws ModelError when the backend fails or the answer does not parse (the error keeps the raw text);
+ *   ContextOverflowError (a ModelError) when a backend that counts tokens finds that the prompt plus `maxTokens`
+ *   does not fit the context.
  * @throws CancelledError when `signal` aborts.
  */
 export interface ChatModel {

@@ -5,6 +5,8 @@ import { ModelError } from "../core/errors.js";
  * to HTTP 400, since the request, not the model, is at fault.
  */
 export class ContextOverflowError extends ModelError {
+  /** The call that did not fit: a schema name, `text`, `tools`, `completion` or `embedding`. */
+  readonly label: string;
   /** Tokens of the rendered prompt. */
   readonly promptTokens: number;
   /** The answer cap asked for, tokens. */
@@ -16,6 +18,7 @@ export class ContextOverflowError extends ModelError {
       `${label}: the prompt (${details.promptTokens} tokens) plus maxTokens (${details.maxTokens}) does not fit ` +
         `the context of ${details.contextSize} tokens; shorten the prompt or load the model with a larger contextSize`,
     );
+    this.label = label;
     this.promptTokens = details.promptTokens;
     this.maxTokens = details.maxTokens;
     this.contextSize = details.contextSize;

@@ -13,7 +13,8 @@ export type LoopStop =
   | { kind: "cancelled" }
   /** The repository's environment could not be built (or its tests cannot run): nothing was asked of the model. */
   | { kind: "environment"; reason: string }
-  | { kind: "error"; error: unknown };
+  /** A crash; `reason` replaces "The run crashed: …" when the error is understood (a model context too small). */
+  | { kind: "error"; error: unknown; reason?: string };
 
 function describeBest(best: AttemptRecord | undefined): string {
   if (!best) return "no attempt finished";
@@ -29,6 +30,7 @@ function describeBest(best: AttemptRecord | undefined): string {
 export function decideOutcome(state: RunState, stop: LoopStop): { outcome: RunOutcome; reason: string } {
   const best = bestRecord(state);
   if (stop.kind === "error") {
+    if (stop.reason) return { outcome: "error", reason: stop.reason };
     const message = stop.error instanceof Error ? stop.error.message : String(stop.error);
     return { outcome: "error", reason: `The run crashed: ${message}` };
   }

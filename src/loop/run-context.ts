@@ -127,15 +127,31 @@ export class RunContext {
     }
   }
 
-  /** Runs `fn` as (part of) a phase: emits the phase event and adds its wall time to the phase's timing. */
+  /** The innermost phase an error escaped from (see {@link phaseOf}). */
+  private readonly failedPhases = new WeakMap<object, Phase>();
+
+  /**
+   * Runs `fn` as (part of) a phase: emits the phase event and adds its wall time to the phase's timing. An error
+   * escaping it remembers the phase (see {@link phaseOf}).
+   */
   async phase<T>(phase: Phase, attempt: number | undefined, fn: () => Promise<T>, detail?: string): Promise<T> {
     this.emit({ type: "phase", phase, ...(attempt !== undefined ? { attempt } : {}), ...(detail ? { detail } : {}) });
     const started = this.now();
     try {
       return await fn();
+    } catch (error) {
+      if (typeof error === "object" && error !== null && !this.failedPhases.has(error)) {
+        this.failedPhases.set(error, phase);
+      }
+      throw error;
     } finally {
       this.timings[phase] = (this.timings[phase] ?? 0) + (this.now() - started);
     }
+  }
+
+  /** The innermost phase `error` escaped from, when it escaped one. */
+  phaseOf(error: unknown): Phase | undefined {
+    return typeof error === "object" && error !== null ? this.failedPhases.get(error) : undefined;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import { classifyBaseRun } from "../testing/base-health.js";
 import { BudgetExhaustedSignal } from "./budgets.js";
+import { contextTooSmallReason } from "./context-too-small.js";
 import type { LoopDeps } from "./loop-deps.js";
 import { decideOutcome, type LoopStop, reportedFindings } from "./outcome.js";
 import { aggregatePhase } from "./phases/aggregate.js";
@@ -19,7 +20,7 @@ import { RunContext } from "./run-context.js";
 import { disposeRunResources } from "./run-resources.js";
 import { bestRecord, createRunState, type RunState } from "./run-state.js";
 
-/** Classifies what escaped a phase: cancel, budget, or a crash. */
+/** Classifies what escaped a phase: cancel, budget, or a crash (with a clear reason when the context was too small). */
 function stopFor(ctx: RunContext, error: unknown): LoopStop {
   if (error instanceof BudgetExhaustedSignal) return { kind: "budget", exhaustion: error.exhaustion };
   const cause = ctx.stopCause;
@@ -27,7 +28,8 @@ function stopFor(ctx: RunContext, error: unknown): LoopStop {
     return { kind: "budget", exhaustion: cause.exhaustion };
   }
   if (cause?.kind === "cancelled" || isTanukiError(error, "cancelled")) return { kind: "cancelled" };
-  return { kind: "error", error };
+  const reason = contextTooSmallReason(error, { phase: ctx.phaseOf(error), modelName: ctx.deps.model.name });
+  return { kind: "error", error, ...(reason ? { reason } : {}) };
 }
 
 function errorInfo(error: unknown): NonNullable<RunResult["error"]> {
