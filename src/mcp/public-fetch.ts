@@ -54,13 +54,27 @@ function toHeaders(headers: IncomingHttpHeaders): Headers {
 }
 
 /**
- * A `fetch` for repository-declared MCP endpoints: https only, no redirects followed (a 3xx is returned as it is),
- * and the connection is made only to public addresses: the name is resolved once, every address checked against
- * the egress proxy's private ranges, and the socket opened to a checked address (no DNS-rebinding window). Sends
- * only the headers and body the MCP SDK gives it: no credentials of Tanuki's.
+ * A `fetch` over `node:https` whose connections resolve names only through `options.lookup` (so what the lookup
+ * checked is what the socket connects to): https only, no redirects followed (a 3xx is returned as it is), only the
+ * headers and body the MCP SDK gives it. `options.ca` adds trusted CAs (tests). Use {@link publicOnlyFetch}.
  */
-export const publicOnlyFetch: FetchLike = (url, init) =>
-  new Promise<Response>((resolve, reject) => {
+export function pinnedFetch(options: { lookup: LookupFunction; ca?: string }): FetchLike {
+  return (url, init) => fetchOnce(url, init, options);
+}
+
+/**
+ * The `fetch` of repository-declared MCP endpoints ({@link pinnedFetch}): connections only to public addresses;
+ * the name is resolved once, every address checked against the egress proxy's private ranges, and the socket
+ * opened to a checked address (no DNS-rebinding window). No credentials of Tanuki's are ever sent.
+ */
+export const publicOnlyFetch: FetchLike = pinnedFetch({ lookup: publicLookup });
+
+function fetchOnce(
+  url: string | URL,
+  init: RequestInit | undefined,
+  options: { lookup: LookupFunction; ca?: string },
+): Promise<Response> {
+  return new Promise<Response>((resolve, reject) => {
     const target = new URL(url);
     if (target.protocol !== "https:") return reject(new Error(`only https is allowed: ${target.origin}`));
     const host = target.hostname.replace(/^\[|\]$/g, "");
@@ -71,7 +85,8 @@ export const publicOnlyFetch: FetchLike = (url, init) =>
       {
         method: init?.method ?? "GET",
         headers,
-        lookup: publicLookup,
+        lookup: options.lookup,
+        ...(options.ca ? { ca: options.ca } : {}),
         ...(init?.signal ? { signal: init.signal } : {}),
       },
       (response) => {
@@ -90,5 +105,9 @@ export const publicOnlyFetch: FetchLike = (url, init) =>
     const body = init?.body;
     if (body === undefined || body === null) outgoing.end();
     else if (typeof body === "string" || body instanceof Uint8Array) outgoing.end(body);
-    else reject(new Error("unsupported request body"));
+    else {
+      outgoing.destroy();
+      reject(new Error("unsupported request body"));
+    }
   });
+}
