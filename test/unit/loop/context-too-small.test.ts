@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ModelError } from "../../../src/core/errors.js";
 import { ContextOverflowError } from "../../../src/llm/context-overflow-error.js";
 import { contextTooSmallReason } from "../../../src/loop/context-too-small.js";
 import { runFix } from "../../../src/loop/run-fix.js";
-import { createBuggyPythonRepo } from "./fixtures/buggy-python-repo.js";
-import { baseScript, configWith, createHarness, taskFor } from "./run-fix-harness.js";
+import { baseScript, configWith, createHarness, taskFor, useBuggyRepo } from "./run-fix-harness.js";
 
 const overflow = () =>
   new ContextOverflowError("PlannerOutput", { promptTokens: 1322, maxTokens: 819, contextSize: 2048 });
@@ -35,25 +31,15 @@ describe("contextTooSmallReason", () => {
 });
 
 describe("runFix when the planner's prompt does not fit the model's context", () => {
-  let repo: string;
-  let root: string;
-  let workRoot: string;
-  beforeEach(async () => {
-    ({ repo, root } = await createBuggyPythonRepo());
-    workRoot = await mkdtemp(join(tmpdir(), "tanuki-work-root-"));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-    await rm(workRoot, { recursive: true, force: true });
-  });
+  const env = useBuggyRepo();
 
   it("ends with outcome error and the clear reason instead of 'The run crashed'", async () => {
     const script = baseScript();
     script["tanuki-planner:PlannerOutput"] = () => {
       throw overflow();
     };
-    const h = createHarness(script, { workRoot });
-    const result = await runFix(taskFor(repo), configWith({ maxAttempts: 2 }), h.deps);
+    const h = createHarness(script, { workRoot: env.workRoot });
+    const result = await runFix(taskFor(env.repo), configWith({ maxAttempts: 2 }), h.deps);
     expect(result.outcome).toBe("error");
     expect(result.reason).toBe(EXPECTED.replace("tiny.gguf", "scripted-model"));
     expect(result.error?.code).toBe("model");

@@ -1,26 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import { CancelledError } from "../../../src/core/errors.js";
 import type { StructuredAnswer, StructuredCall } from "../../../src/llm/chat-model.js";
 import { runFix } from "../../../src/loop/run-fix.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
-import { createBuggyPythonRepo } from "./fixtures/buggy-python-repo.js";
-import { baseScript, configWith, createHarness, taskFor } from "./run-fix-harness.js";
+import { baseScript, configWith, createHarness, taskFor, useBuggyRepo } from "./run-fix-harness.js";
 
-let repo: string;
-let root: string;
-let workRoot: string;
-
-beforeEach(async () => {
-  ({ repo, root } = await createBuggyPythonRepo());
-  workRoot = await mkdtemp(join(tmpdir(), "tanuki-work-root-"));
-});
-afterEach(async () => {
+const env = useBuggyRepo();
+afterEach(() => {
   vi.useRealTimers();
-  await rm(root, { recursive: true, force: true });
-  await rm(workRoot, { recursive: true, force: true });
 });
 
 /** A scripted model whose planner call never answers: it ends only when its signal aborts. */
@@ -51,8 +38,8 @@ class HangingPlannerModel extends ScriptedModel {
 it("interrupts a model call still running when the wall-clock budget runs out (the run's timer, faked)", async () => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
   const model = new HangingPlannerModel();
-  const h = createHarness({}, { workRoot });
-  const pending = runFix(taskFor(repo), configWith({ maxAttempts: 3, wallClockMs: 60_000 }), { ...h.deps, model });
+  const h = createHarness({}, { workRoot: env.workRoot });
+  const pending = runFix(taskFor(env.repo), configWith({ maxAttempts: 3, wallClockMs: 60_000 }), { ...h.deps, model });
   let settled = false;
   void pending.finally(() => {
     settled = true;
