@@ -49,6 +49,19 @@ export interface LocalRuns {
 }
 
 /**
+ * The full SHA of commit `rev` of the repository at `repoPath`.
+ * @throws UsageError when `rev` is not a commit there (or looks like an option)
+ */
+export async function resolveCommit(repoPath: string, rev: string): Promise<string> {
+  if (rev.startsWith("-")) throw new UsageError(`Invalid commit "${rev}"`);
+  try {
+    return await gitOutput({ repo: repoPath }, ["rev-parse", "--verify", `${rev}^{commit}`]);
+  } catch (error) {
+    throw new UsageError(`No commit "${rev}" in ${repoPath}`, { cause: error });
+  }
+}
+
+/**
  * {@link LocalRuns} over an engine built at the first run (so a server answers its handshake at once) and shared
  * by every later one; a failed build is reported with `log` and tried again by the next run.
  *
@@ -86,14 +99,7 @@ export function createLocalRuns(options: {
       }
     },
     async review(request, config, onEvent, signal) {
-      const resolve = async (rev: string) => {
-        if (rev.startsWith("-")) throw new UsageError(`Invalid commit "${rev}"`);
-        try {
-          return await gitOutput({ repo: request.repoPath }, ["rev-parse", "--verify", `${rev}^{commit}`]);
-        } catch (error) {
-          throw new UsageError(`No commit "${rev}" in ${request.repoPath}`, { cause: error });
-        }
-      };
+      const resolve = (rev: string) => resolveCommit(request.repoPath, rev);
       const [base, headSha] = [await resolve(request.base), await resolve(request.head)];
       const diff = await diffCommits(request.repoPath, base, headSha, true);
       const id = `review-${headSha.slice(0, 12)}`;

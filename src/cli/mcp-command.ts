@@ -7,6 +7,7 @@ import { createTanukiMcpServer } from "../mcp/tanuki-mcp-server.js";
 import { checkRepository } from "../workspace/open-work-copy.js";
 import type { FixFlags } from "./fix-options.js";
 import { wholeNumber } from "./flag-parsers.js";
+import { evalLocalChange } from "./local-eval.js";
 import { localRunsFor, type ServerCommandContext, withServerRunOptions } from "./local-runs.js";
 
 /** Flags of `tanuki mcp`: the run flags of `tanuki fix` (defaults of every call) plus the transport. */
@@ -26,7 +27,7 @@ export interface McpCommandContext extends ServerCommandContext {
 }
 
 /**
- * `tanuki mcp`: Tanuki's `fix` and `review` as MCP tools (see `createTanukiMcpServer`), on stdio (the default: an
+ * `tanuki mcp`: Tanuki's `fix`, `review` and `eval` as MCP tools (see `createTanukiMcpServer`), on stdio (the default: an
  * MCP client starts the process) or on Streamable HTTP (`--http`; prints `tanuki mcp: listening on <url>` on
  * stderr). The model and sandbox are loaded at the first call. Serves until stdin closes (stdio) or the signal.
  *
@@ -51,6 +52,7 @@ export async function runMcpCommand(flags: McpFlags, context: McpCommandContext)
       );
     },
     review: ({ onEvent, signal, ...request }) => runs.review(request, config, onEvent, signal),
+    eval: ({ onEvent, signal, ...request }) => evalLocalChange(request, config, onEvent, signal),
   };
   const version = context.version ?? "0.1.0";
   try {
@@ -97,7 +99,7 @@ export function registerMcpCommand(
 ): void {
   const command = program
     .command("mcp")
-    .description("Serve Tanuki's fix and review as MCP tools (stdio, or Streamable HTTP with --http)")
+    .description("Serve Tanuki's fix, review and eval as MCP tools (stdio, or Streamable HTTP with --http)")
     .option("--http", "serve Streamable HTTP at /mcp instead of stdio")
     .option("--host <host>", "interface for --http (default 127.0.0.1; anything else requires a token)")
     .addOption(

@@ -2,6 +2,7 @@ import type { RunEventListener } from "../core/events.js";
 import type { RunResult } from "../core/run-result.js";
 import type { Task } from "../core/task.js";
 import type { ReviewRunResult } from "../loop/run-review.js";
+import type { EvalResult } from "./tool-schemas.js";
 
 /** Options of one fix asked through MCP, beside the task. */
 export interface McpFixRequest {
@@ -28,8 +29,19 @@ export interface McpReviewRequest {
   signal: AbortSignal;
 }
 
+/** An eval asked through MCP: the project's tests at `base` and at `head` of a local repository, compared. */
+export interface McpEvalRequest {
+  repoPath: string;
+  base: string;
+  head: string;
+  /** Overrides the eval's runner (JUnit XML in `$TANUKI_RESULTS/junit.xml`). */
+  testCommand?: string;
+  onEvent: RunEventListener;
+  signal: AbortSignal;
+}
+
 /**
- * The work the MCP server delegates: Tanuki's use-cases (`runFix`, `runReview`) over the engine, built by the
+ * The work the MCP server delegates: Tanuki's use-cases (`runFix`, `runReview`, the eval's scoring) over the engine, built by the
  * entry point so `src/mcp` imports no adapter. Expected outcomes are values; errors (a missing repository or
  * commit, the sandbox down) are thrown and become the tool's error result.
  */
@@ -38,4 +50,6 @@ export interface McpWork {
   fix(request: McpFixRequest): Promise<{ result: RunResult; reportDir: string }>;
   /** Reviews the change; @returns the review and the full SHA of `head` */
   review(request: McpReviewRequest): Promise<ReviewRunResult & { headSha: string }>;
+  /** Scores the change as `tanuki eval` scores a patch; @throws UsageError for a missing commit */
+  eval(request: McpEvalRequest): Promise<EvalResult>;
 }

@@ -5,7 +5,7 @@ import type { RunEvent } from "../core/events.js";
 import type { Finding } from "../core/finding.js";
 import type { TestReport } from "../core/test-report.js";
 import type { McpWork } from "./mcp-work.js";
-import { FixInput, FixOutput, ReviewInput, ReviewOutput } from "./tool-schemas.js";
+import { EvalInput, EvalOutput, FixInput, FixOutput, ReviewInput, ReviewOutput } from "./tool-schemas.js";
 
 /** Longest progress message sent, characters. */
 const MAX_MESSAGE_CHARS = 200;
@@ -90,6 +90,8 @@ function requireAbsolute(repo: string): void {
  * - `fix`: runs the whole loop on a local repository (plan, code, tests in the Docker sandbox, adversarial review)
  *   and leaves the result on a `tanuki/…` branch; answers outcome, diff, tests before/after, open findings;
  * - `review`: the adversarial reviewer on the change `base..head`, with the project's tests run on `head`;
+ * - `eval`: the project's tests at `base` and at `head` in the sandbox, compared test by test (fail→pass,
+ *   pass→fail, …) as `tanuki eval` scores a patch; no model is involved;
  *
  * each with an output schema, results as structured content (and the same JSON as text), and MCP progress
  * notifications as the loop moves when the client sends a progress token. Cancelling the call cancels the run.
@@ -177,6 +179,35 @@ export function createTanukiMcpServer(work: McpWork, version: string): McpServer
           findings: review.findings.map(finding),
           ...(review.tests ? { tests: counts(review.tests) } : {}),
         });
+      } catch (error) {
+        return errorResult(error);
+      }
+    },
+  );
+  server.registerTool(
+    "eval",
+    {
+      title: "Score a change by its tests",
+      description:
+        "Runs the project's tests in a Docker sandbox with no network at base and at head (each in a fresh copy; the " +
+        "working tree is never touched) and compares them test by test: fail→pass, pass→fail, pass→pass, with a " +
+        "verdict (improved, regressed, unchanged, no-tests), the commands and their exit codes.",
+      inputSchema: EvalInput,
+      outputSchema: EvalOutput,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    async (args, extra) => {
+      try {
+        requireAbsolute(args.repo);
+        const result = await work.eval({
+          repoPath: args.repo,
+          base: args.base,
+          head: args.head ?? "HEAD",
+          ...(args.testCommand ? { testCommand: args.testCommand } : {}),
+          onEvent: progressListener(extra),
+          signal: extra.signal,
+        });
+        return structuredResult(result);
       } catch (error) {
         return errorResult(error);
       }

@@ -58,3 +58,52 @@ export const ReviewOutput = {
   findings: z.array(FindingOut),
   tests: Counts.optional().describe("The project's tests on the head commit, in the sandbox"),
 };
+
+export const EvalInput = {
+  repo: RepoPath,
+  base: Rev.describe("Commit before the change, e.g. main"),
+  head: Rev.optional().describe("Commit with the change (default HEAD)"),
+  testCommand: z
+    .string()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(
+      "Test command run in the sandbox at both commits; it must write JUnit XML to $TANUKI_RESULTS/junit.xml " +
+        "(default: the eval's runner for the repository's language, on all its tests)",
+    ),
+};
+
+const TestStatusOut = z.enum(["passed", "failed", "error", "skipped", "not run"]);
+const CommitRunOut = z.object({
+  sha: z.string(),
+  command: z.string(),
+  exitCode: z.number().optional().describe("Absent when the command did not finish"),
+  passed: z.number(),
+  failed: z.number().describe("Failed or errored tests"),
+  error: z.string().optional().describe("Why the run gave no per-test results"),
+});
+
+export const EvalOutput = {
+  verdict: z
+    .enum(["improved", "regressed", "unchanged", "no-tests"])
+    .describe("regressed: a test went pass→fail; improved: none did and one went fail→pass; no-tests: none ran"),
+  base: CommitRunOut,
+  head: CommitRunOut,
+  tests: z
+    .array(z.object({ id: z.string(), before: TestStatusOut, after: TestStatusOut }))
+    .describe("Every test seen at either commit, with its status at each"),
+  failToPass: z.array(z.string()).describe("Not passing at base, passing at head (FAIL_TO_PASS)"),
+  passToFail: z.array(z.string()).describe("Passing at base, not passing at head (broken)"),
+  passToPass: z.array(z.string()),
+  failToFail: z.array(z.string()),
+  counts: z.object({
+    failToPass: z.number(),
+    passToFail: z.number(),
+    passToPass: z.number(),
+    failToFail: z.number(),
+  }),
+};
+
+/** The `eval` tool's structured result. */
+export type EvalResult = z.infer<z.ZodObject<typeof EvalOutput>>;
