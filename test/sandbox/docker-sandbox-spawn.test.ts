@@ -2,20 +2,16 @@ import Dockerode from "dockerode";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
 import type { Sandbox, SandboxProcess } from "../../src/sandbox/sandbox.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
 import {
+  describeWithSandbox,
   makeWorkspace,
   removeWorkspace,
-  sandboxAvailable,
   sandboxContainers,
   TEST_LIMITS,
   TEST_SANDBOX_IMAGE,
 } from "./sandbox-test-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 /** Everything `process` writes to stdout until its stdout has `until` in it. */
 function readUntil(process: SandboxProcess, until: string): Promise<string> {

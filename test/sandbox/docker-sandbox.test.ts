@@ -6,20 +6,16 @@ import { CancelledError, isTanukiError, SandboxError } from "../../src/core/erro
 import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
 import type { Sandbox } from "../../src/sandbox/sandbox.js";
 import { sandboxOwnerFor } from "../../src/sandbox/tree-handover.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
 import {
+  describeWithSandbox,
   makeWorkspace,
   removeWorkspace,
-  sandboxAvailable,
   sandboxContainers,
   TEST_LIMITS,
   TEST_SANDBOX_IMAGE,
 } from "./sandbox-test-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const HOST_SECRET = `s3cr3t-${process.pid}-${Date.now()}`;
 const OWNER = sandboxOwnerFor();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Dockerode from "dockerode";
 import type { SandboxLimits } from "../../src/sandbox/sandbox.js";
+import { describeIfAvailable } from "../helpers/requirements.js";
 
 /** Image the sandbox tests run: `TANUKI_SANDBOX_IMAGE` or the default built by `npm run sandbox:image`. */
 export const TEST_SANDBOX_IMAGE = process.env.TANUKI_SANDBOX_IMAGE ?? "tanuki-sandbox:latest";
@@ -27,6 +28,17 @@ export async function sandboxAvailable(image = TEST_SANDBOX_IMAGE): Promise<bool
   } catch {
     return false;
   }
+}
+
+/**
+ * The `describe` of every real-Docker test: it runs when a Docker engine answers and the sandbox image is there;
+ * otherwise it skips, or fails under CI (see `describeIfAvailable`).
+ */
+export async function describeWithSandbox(): Promise<(name: string, fn: () => void) => void> {
+  return describeIfAvailable(
+    await sandboxAvailable(),
+    `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
+  );
 }
 
 /** A fresh private work copy (mode 0700, like Tanuki's own) holding `files`; remove it with `rm`. */

@@ -4,19 +4,15 @@ import { afterEach, expect, it } from "vitest";
 import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
 import { reportingCommand } from "../../src/testing/reporting-command.js";
 import { toTestReport } from "../../src/testing/to-test-report.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
 import {
+  describeWithSandbox,
   makeWorkspace,
   removeWorkspace,
-  sandboxAvailable,
   TEST_LIMITS,
   TEST_SANDBOX_IMAGE,
 } from "./sandbox-test-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const PY_TESTS = {
   "calc.py": "def add(a, b):\n    return a + b\n",

@@ -7,19 +7,15 @@ import { promisify } from "node:util";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { RunConfig } from "../../src/config/run-config.js";
 import { runFix } from "../../src/loop/run-fix.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
 import { ScriptedModel } from "../helpers/scripted-model.js";
 import { jobContainers, realDeps } from "../integration/loop/docker-loop-env.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
 import { CALC_PY, FIX_EDIT, ISSUE, TEST_CALC_PY } from "../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../unit/loop/run-fix-harness.js";
 
 const run = promisify(execFile);
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 /**
  * A conftest.py that attacks the host from inside the sandbox, the moment pytest starts (so on the base run,

@@ -5,13 +5,14 @@ import Dockerode from "dockerode";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { DockerSandboxProvider } from "../../src/sandbox/docker-sandbox.js";
 import { createWorkTreeVolume, type WorkTreeVolume } from "../../src/workspace/work-tree-volume.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
-import { sandboxAvailable, sandboxContainers, TEST_LIMITS, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
+import {
+  describeWithSandbox,
+  sandboxContainers,
+  TEST_LIMITS,
+  TEST_SANDBOX_IMAGE,
+} from "../sandbox/sandbox-test-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 const asRoot = process.getuid?.() === 0;
 const QUOTA = 32 * 1024 * 1024;
 

@@ -6,10 +6,9 @@ import { RunConfig } from "../../src/config/run-config.js";
 import type { Edit } from "../../src/core/edit.js";
 import type { RunResult } from "../../src/core/run-result.js";
 import { runFix } from "../../src/loop/run-fix.js";
-import { describeIfAvailable } from "../helpers/requirements.js";
 import { ScriptedModel } from "../helpers/scripted-model.js";
 import { jobContainers, realDeps } from "../integration/loop/docker-loop-env.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../unit/loop/run-fix-harness.js";
 
@@ -19,10 +18,7 @@ import { baseScript } from "../unit/loop/run-fix-harness.js";
  * and an approving reviewer; none may end `fixed`. The repository: `divide(1, 0)` raises although its docstring
  * promises None, and `tests/test_calc.py::test_divide_by_zero_returns_none` fails on the base commit.
  */
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const sr = (path: string, search: string, replace: string): Edit => ({ kind: "search-replace", path, search, replace });
 /** A whole-file edit as the agents' answer schema spells it (`search` empty, `replace` the content). */

@@ -19,16 +19,12 @@ import type { RunEvent } from "../../../src/core/events.js";
 import type { ChatModel } from "../../../src/llm/chat-model.js";
 import { OpenAICompatibleModel } from "../../../src/llm/openai-compatible-model.js";
 import { type StubRequest, startOpenAIStub } from "../../helpers/openai-stub-server.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const config = RunConfig.parse({
   budgets: { maxAttempts: 2 },

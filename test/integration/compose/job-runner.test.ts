@@ -7,16 +7,12 @@ import { assembleEngine } from "../../../src/compose/create-engine.js";
 import { createJobRunner } from "../../../src/compose/create-job-runner.js";
 import { RunConfig } from "../../../src/config/run-config.js";
 import { JOB_LABEL } from "../../../src/loop/phases/test.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const config = RunConfig.parse({
   budgets: { maxAttempts: 2 },

@@ -3,15 +3,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { readResults } from "../../../src/eval/results-files.js";
 import { runEval } from "../../../src/eval/run-eval.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox } from "../../sandbox/sandbox-test-env.js";
 import { evalOptions } from "./eval-env.js";
 import { createFixtureTasks, type FixtureTask, withWrongGold } from "./eval-fixtures.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 describeDocker("tanuki eval scoring on fixture repositories (Python + JavaScript, real Docker sandbox)", () => {
   let root: string;

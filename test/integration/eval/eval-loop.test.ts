@@ -6,15 +6,11 @@ import { runEvalCommand } from "../../../src/cli/eval-command.js";
 import { assembleEngine, type Engine } from "../../../src/compose/create-engine.js";
 import { readResults } from "../../../src/eval/results-files.js";
 import { createPatchModel } from "../../helpers/patch-model.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
 import type { ScriptedModel } from "../../helpers/scripted-model.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createFixtureTasks, type FixtureTask } from "./eval-fixtures.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 /** Base-commit content of a file of a fixture repository (undefined when it does not exist there). */
 function readBase(repo: string, commit: string) {

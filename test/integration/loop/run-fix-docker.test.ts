@@ -5,17 +5,13 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { RunConfig } from "../../../src/config/run-config.js";
 import { runFix } from "../../../src/loop/run-fix.js";
 import { writeRunOutputs } from "../../../src/report/run-outputs.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
 import { jobContainers, realDeps } from "./docker-loop-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const config = (maxAttempts: number) =>
   RunConfig.parse({ budgets: { maxAttempts }, planCandidates: 2, sandbox: { image: TEST_SANDBOX_IMAGE } });

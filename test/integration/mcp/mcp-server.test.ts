@@ -6,16 +6,12 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { describeIfAvailable } from "../../helpers/requirements.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo } from "../../unit/loop/fixtures/buggy-python-repo.js";
 
 const ENTRY = join(import.meta.dirname, "..", "..", "helpers", "mcp-scripted-entry.ts");
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 describe("`tanuki mcp` driven by the MCP SDK's client (scripted model, fake sandbox, real git)", () => {
   let repo: string;

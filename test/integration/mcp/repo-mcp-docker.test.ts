@@ -6,17 +6,13 @@ import { parseRepoConfig, toRunConfig } from "../../../src/config/repo-config.js
 import { RunConfig } from "../../../src/config/run-config.js";
 import { runFix } from "../../../src/loop/run-fix.js";
 import { openRepoMcpTools } from "../../../src/mcp/repo-mcp.js";
-import { describeIfAvailable } from "../../helpers/requirements.js";
 import { ScriptedModel } from "../../helpers/scripted-model.js";
-import { sandboxAvailable, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
+import { describeWithSandbox, TEST_SANDBOX_IMAGE } from "../../sandbox/sandbox-test-env.js";
 import { createBuggyPythonRepo, FIX_EDIT, ISSUE } from "../../unit/loop/fixtures/buggy-python-repo.js";
 import { baseScript } from "../../unit/loop/run-fix-harness.js";
 import { jobContainers, realDeps } from "../loop/docker-loop-env.js";
 
-const describeDocker = describeIfAvailable(
-  await sandboxAvailable(),
-  `a Docker engine and the ${TEST_SANDBOX_IMAGE} image (npm run sandbox:image)`,
-);
+const describeDocker = await describeWithSandbox();
 
 const SERVER = join(import.meta.dirname, "..", "..", "fixtures", "mcp", "sandbox_mcp_server.py");
 
